@@ -1,0 +1,25 @@
+package dev.qnf.fabric.model;
+
+import dev.qnf.fabric.net.IpAddress;
+
+import java.util.Map;
+
+/**
+ * A workload's attachment to a network: its addresses, and once a runtime has plugged it in, its container,
+ * interface and MAC. An allocation is an endpoint that only has addresses so far.
+ */
+public record Endpoint(String network, String id, String node, IpAddress ip, IpAddress ip6, String containerId,
+                       String ifName, String mac, Map<String, String> labels) implements Resource {
+    public Endpoint {
+        labels = labels == null ? Map.of() : Map.copyOf(labels);
+    }
+
+    public static ResourceKey keyOf(String network, String id) {
+        return new ResourceKey(ResourceKey.ENDPOINT, network + "/" + id);
+    }
+
+    @Override
+    public ResourceKey key() {
+        return keyOf(network, id);
+    }
+}

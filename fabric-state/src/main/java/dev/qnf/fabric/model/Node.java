@@ -1,0 +1,25 @@
+package dev.qnf.fabric.model;
+
+import java.util.List;
+
+/**
+ * A host running an agent. The public key is published by the node itself; its IPAM blocks are
+ * {@link Block}s whose affinity names it. The lease is renewed by heartbeats.
+ */
+public record Node(String name, String site, List<String> addresses, String publicKey,
+                   long leaseExpiresAtMillis) implements Resource {
+    public Node {
+        addresses = addresses == null ? List.of() : List.copyOf(addresses);
+        site = site == null || site.isEmpty() ? "default" : site;
+        publicKey = publicKey == null ? "" : publicKey;
+    }
+
+    public static ResourceKey keyOf(String name) {
+        return new ResourceKey(ResourceKey.NODE, name);
+    }
+
+    @Override
+    public ResourceKey key() {
+        return keyOf(name);
+    }
+}

@@ -1,0 +1,248 @@
+package dev.qnf.fabric.state;
+
+import dev.qnf.fabric.model.Block;
+import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Member;
+import dev.qnf.fabric.model.Network;
+import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Resource;
+import dev.qnf.fabric.model.ResourceKey;
+import dev.qnf.fabric.net.Cidr;
+import dev.qnf.fabric.net.IpAddress;
+import org.pcollections.PMap;
+import org.pcollections.TreePMap;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The whole fabric at one revision. Immutable and persistent: the next image shares everything a change did not
+ * touch, so readers hold an image for as long as they like while apply moves on. Loading a snapshot and applying
+ * one change go through the same {@link #apply} path.
+ */
+public final class FabricImage {
+    private static final FabricImage EMPTY = new FabricImage(0, TreePMap.empty(), TreePMap.empty(),
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
+
+    private final long revision;
+    private final PMap<String, Network> networks;
+    private final PMap<String, PMap<String, Endpoint>> endpoints;
+    private final PMap<String, Node> nodes;
+    private final PMap<String, PMap<Cidr, Block>> blocks;
+    private final PMap<String, Member> members;
+    /** Derived from endpoints: address -> endpoint id, per network. Never stored. */
+    private final PMap<String, PMap<IpAddress, String>> used;
+
+    private FabricImage(long revision, PMap<String, Network> networks, PMap<String, PMap<String, Endpoint>> endpoints,
+                        PMap<String, Node> nodes, PMap<String, PMap<Cidr, Block>> blocks,
+                        PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used) {
+        this.revision = revision;
+        this.networks = networks;
+        this.endpoints = endpoints;
+        this.nodes = nodes;
+        this.blocks = blocks;
+        this.members = members;
+        this.used = used;
+    }
+
+    public static FabricImage empty() {
+        return EMPTY;
+    }
+
+    public static FabricImage of(long revision, Iterable<? extends Resource> resources) {
+        List<Change> puts = new ArrayList<>();
+        resources.forEach(r -> puts.add(new Change.Put(r)));
+        return EMPTY.apply(puts, revision);
+    }
+
+    public FabricImage apply(List<Change> changes, long newRevision) {
+        Builder b = new Builder(this);
+        for (Change c : changes) {
+            if (c instanceof Change.Put put) {
+                b.put(put.resource());
+            } else {
+                b.delete(((Change.Delete) c).key());
+            }
+        }
+        return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used);
+    }
+
+    public long revision() {
+        return revision;
+    }
+
+    public Optional<Network> network(String name) {
+        return Optional.ofNullable(networks.get(name));
+    }
+
+    public Collection<Network> networks() {
+        return networks.values();
+    }
+
+    public Collection<Endpoint> endpoints(String network) {
+        return endpoints.getOrDefault(network, TreePMap.empty()).values();
+    }
+
+    public Optional<Endpoint> endpoint(String network, String id) {
+        return Optional.ofNullable(endpoints.getOrDefault(network, TreePMap.empty()).get(id));
+    }
+
+    public Collection<Node> nodes() {
+        return nodes.values();
+    }
+
+    public Optional<Node> node(String name) {
+        return Optional.ofNullable(nodes.get(name));
+    }
+
+    /** Blocks of a network in address order. */
+    public Collection<Block> blocks(String network) {
+        return blocks.getOrDefault(network, TreePMap.empty()).values();
+    }
+
+    public Optional<Block> block(String network, Cidr cidr) {
+        return Optional.ofNullable(blocks.getOrDefault(network, TreePMap.empty()).get(cidr));
+    }
+
+    public Collection<Member> members() {
+        return members.values();
+    }
+
+    /** The endpoint id holding {@code address} in {@code network}, if any. */
+    public Optional<String> holder(String network, IpAddress address) {
+        return Optional.ofNullable(used.getOrDefault(network, TreePMap.empty()).get(address));
+    }
+
+    /** Every resource, in a stable order: for snapshots, resyncs and state hashes. */
+    public List<Resource> resources() {
+        List<Resource> all = new ArrayList<>(networks.values());
+        endpoints.values().forEach(m -> all.addAll(m.values()));
+        all.addAll(nodes.values());
+        blocks.values().forEach(m -> all.addAll(m.values()));
+        all.addAll(members.values());
+        return all;
+    }
+
+    public Map<String, Integer> counts() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        counts.put(ResourceKey.NETWORK, networks.size());
+        counts.put(ResourceKey.ENDPOINT, endpoints.values().stream().mapToInt(Map::size).sum());
+        counts.put(ResourceKey.NODE, nodes.size());
+        counts.put(ResourceKey.BLOCK, blocks.values().stream().mapToInt(Map::size).sum());
+        counts.put(ResourceKey.MEMBER, members.size());
+        return counts;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FabricImage other && revision == other.revision && resources().equals(other.resources());
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(revision) * 31 + resources().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "FabricImage{revision=" + revision + ", " + counts() + "}";
+    }
+
+    /** Accumulates one batch of changes; only {@link #apply} uses it. */
+    private static final class Builder {
+        PMap<String, Network> networks;
+        PMap<String, PMap<String, Endpoint>> endpoints;
+        PMap<String, Node> nodes;
+        PMap<String, PMap<Cidr, Block>> blocks;
+        PMap<String, Member> members;
+        PMap<String, PMap<IpAddress, String>> used;
+
+        Builder(FabricImage from) {
+            networks = from.networks;
+            endpoints = from.endpoints;
+            nodes = from.nodes;
+            blocks = from.blocks;
+            members = from.members;
+            used = from.used;
+        }
+
+        void put(Resource r) {
+            if (r instanceof Network n) {
+                networks = networks.plus(n.name(), n);
+            } else if (r instanceof Endpoint e) {
+                endpoint(e.network(), e.id()).ifPresent(this::unuse);
+                endpoints = endpoints.plus(e.network(), inner(endpoints, e.network()).plus(e.id(), e));
+                use(e);
+            } else if (r instanceof Node n) {
+                nodes = nodes.plus(n.name(), n);
+            } else if (r instanceof Block b) {
+                blocks = blocks.plus(b.network(), inner(blocks, b.network()).plus(b.cidr(), b));
+            } else if (r instanceof Member m) {
+                members = members.plus(m.id(), m);
+            }
+        }
+
+        void delete(ResourceKey key) {
+            switch (key.kind()) {
+                case ResourceKey.NETWORK -> networks = networks.minus(key.name());
+                case ResourceKey.NODE -> nodes = nodes.minus(key.name());
+                case ResourceKey.MEMBER -> members = members.minus(key.name());
+                case ResourceKey.ENDPOINT -> {
+                    String[] parts = split(key);
+                    endpoint(parts[0], parts[1]).ifPresent(e -> {
+                        unuse(e);
+                        endpoints = shrink(endpoints, e.network(), inner(endpoints, e.network()).minus(e.id()));
+                    });
+                }
+                case ResourceKey.BLOCK -> {
+                    String[] parts = split(key);
+                    Cidr cidr = Cidr.parse(parts[1].replace('_', '/'));
+                    blocks = shrink(blocks, parts[0], inner(blocks, parts[0]).minus(cidr));
+                }
+                default -> throw new IllegalStateException("unknown resource kind in delete: " + key);
+            }
+        }
+
+        private Optional<Endpoint> endpoint(String network, String id) {
+            return Optional.ofNullable(inner(endpoints, network).get(id));
+        }
+
+        private void use(Endpoint e) {
+            PMap<IpAddress, String> m = inner(used, e.network()).plus(e.ip(), e.id());
+            if (e.ip6() != null) {
+                m = m.plus(e.ip6(), e.id());
+            }
+            used = used.plus(e.network(), m);
+        }
+
+        private void unuse(Endpoint e) {
+            PMap<IpAddress, String> m = inner(used, e.network()).minus(e.ip());
+            if (e.ip6() != null) {
+                m = m.minus(e.ip6());
+            }
+            used = shrink(used, e.network(), m);
+        }
+
+        private static String[] split(ResourceKey key) {
+            int slash = key.name().indexOf('/');
+            if (slash < 0) {
+                throw new IllegalStateException("malformed " + key.kind() + " key: " + key);
+            }
+            return new String[]{key.name().substring(0, slash), key.name().substring(slash + 1)};
+        }
+
+        private static <K extends Comparable<K>, V> PMap<K, V> inner(PMap<String, PMap<K, V>> outer, String key) {
+            PMap<K, V> m = outer.get(key);
+            return m == null ? TreePMap.empty() : m;
+        }
+
+        private static <K, V> PMap<String, PMap<K, V>> shrink(PMap<String, PMap<K, V>> outer, String key,
+                                                             PMap<K, V> inner) {
+            return inner.isEmpty() ? outer.minus(key) : outer.plus(key, inner);
+        }
+    }
+}

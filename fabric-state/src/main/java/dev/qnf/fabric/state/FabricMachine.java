@@ -1,0 +1,208 @@
+package dev.qnf.fabric.state;
+
+import dev.qnf.fabric.command.Allocate;
+import dev.qnf.fabric.command.AnnounceMember;
+import dev.qnf.fabric.command.Command;
+import dev.qnf.fabric.command.CreateNetwork;
+import dev.qnf.fabric.command.DeleteNetwork;
+import dev.qnf.fabric.command.RegisterNode;
+import dev.qnf.fabric.command.Release;
+import dev.qnf.fabric.command.RemoveMember;
+import dev.qnf.fabric.command.RemoveNode;
+import dev.qnf.fabric.model.Block;
+import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Member;
+import dev.qnf.fabric.model.Network;
+import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.net.IpAddress;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Decides what each command does to an image. Deterministic: the same image and command give the same decision
+ * on every replica, so it reads no clock, no randomness and nothing but its arguments. It changes nothing itself;
+ * {@link FabricImage#apply} does.
+ */
+public final class FabricMachine {
+    private FabricMachine() {
+    }
+
+    public static Decision decide(FabricImage image, Command command) {
+        try {
+            if (command instanceof CreateNetwork c) {
+                return createNetwork(image, c.spec());
+            } else if (command instanceof DeleteNetwork c) {
+                return deleteNetwork(image, c.name());
+            } else if (command instanceof Allocate c) {
+                return allocate(image, c);
+            } else if (command instanceof Release c) {
+                return release(image, c);
+            } else if (command instanceof RegisterNode c) {
+                return registerNode(image, c.node());
+            } else if (command instanceof RemoveNode c) {
+                return removeNode(image, c.name());
+            } else if (command instanceof AnnounceMember c) {
+                return announceMember(image, c.member());
+            } else if (command instanceof RemoveMember c) {
+                return removeMember(image, c.id());
+            }
+            throw new IllegalStateException("unhandled command " + command);
+        } catch (AddressPicker.Refusal r) {
+            return Decision.rejected(r.code, r.getMessage());
+        }
+    }
+
+    private static Decision createNetwork(FabricImage image, Network spec) {
+        Optional<Network> existing = image.network(spec.name());
+        if (existing.isPresent()) {
+            if (existing.get().sameSpec(spec)) {
+                return new Decision(List.of(), Reply.ok(existing.get(), false));
+            }
+            return Decision.rejected(ErrorCode.ALREADY_EXISTS,
+                    "network " + spec.name() + " already exists with a different spec");
+        }
+        if (!spec.allowOverlap()) {
+            for (Network other : image.networks()) {
+                if (other.allowOverlap()) {
+                    continue;
+                }
+                String clash = overlap(spec, other);
+                if (clash != null) {
+                    return Decision.rejected(ErrorCode.ALREADY_EXISTS, clash
+                            + " (set allowOverlap on both networks to permit it)");
+                }
+            }
+        }
+        return new Decision(List.of(new Change.Put(spec)), Reply.ok(spec, true));
+    }
+
+    private static String overlap(Network a, Network b) {
+        if (a.cidr().overlaps(b.cidr())) {
+            return a.cidr() + " overlaps network " + b.name() + "'s " + b.cidr();
+        }
+        if (a.cidr6() != null && b.cidr6() != null && a.cidr6().overlaps(b.cidr6())) {
+            return a.cidr6() + " overlaps network " + b.name() + "'s " + b.cidr6();
+        }
+        return null;
+    }
+
+    private static Decision deleteNetwork(FabricImage image, String name) {
+        if (image.network(name).isEmpty()) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, "network " + name + " not found");
+        }
+        int endpoints = image.endpoints(name).size();
+        if (endpoints > 0) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "network " + name + " still has "
+                    + endpoints + " endpoint(s); release them first");
+        }
+        List<Change> changes = new ArrayList<>();
+        image.blocks(name).forEach(b -> changes.add(new Change.Delete(b.key())));
+        changes.add(new Change.Delete(Network.keyOf(name)));
+        return new Decision(changes, Reply.ok(null, false));
+    }
+
+    private static Decision allocate(FabricImage image, Allocate c) {
+        Optional<Network> found = image.network(c.network());
+        if (found.isEmpty()) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, "network " + c.network() + " not found");
+        }
+        Network network = found.get();
+        Optional<Endpoint> existing = image.endpoint(c.network(), c.endpoint());
+        if (existing.isPresent()) {
+            return retriedAllocation(existing.get(), c);
+        }
+        List<Change> changes = new ArrayList<>();
+        IpAddress ip = pick(image, network, 4, c, changes);
+        IpAddress ip6 = network.cidr6() == null ? null : pick(image, network, 6, c, changes);
+        Endpoint endpoint = new Endpoint(c.network(), c.endpoint(), c.node(), ip, ip6, null, null, null, Map.of());
+        changes.add(new Change.Put(endpoint));
+        return new Decision(changes, Reply.ok(endpoint, true));
+    }
+
+    /** The same endpoint asking again gets its first answer; a conflicting ask is refused. */
+    private static Decision retriedAllocation(Endpoint existing, Allocate c) {
+        if (c.node() != null && !c.node().equals(existing.node())) {
+            return Decision.rejected(ErrorCode.ALREADY_EXISTS, "endpoint " + c.endpoint()
+                    + " is already allocated on node " + existing.node());
+        }
+        if (c.ip() != null && !c.ip().equals(existing.ip()) && !c.ip().equals(existing.ip6())) {
+            return Decision.rejected(ErrorCode.ALREADY_EXISTS, "endpoint " + c.endpoint()
+                    + " already holds " + existing.ip() + ", not " + c.ip());
+        }
+        return new Decision(List.of(), Reply.ok(existing, false));
+    }
+
+    private static IpAddress pick(FabricImage image, Network network, int family, Allocate c, List<Change> changes) {
+        AddressPicker picker = new AddressPicker(image, network, family);
+        AddressPicker.Pick pick;
+        if (c.ip() != null && c.ip().family() == family) {
+            pick = picker.pickExact(c.ip(), c.node());
+        } else {
+            pick = picker.pick(c.node()).orElseThrow(() -> new AddressPicker.Refusal(ErrorCode.RESOURCE_EXHAUSTED,
+                    "network " + network.name() + " has no free IPv" + family + " address in "
+                            + network.prefixFor(family)));
+        }
+        if (pick.newBlock() != null) {
+            changes.add(new Change.Put(pick.newBlock()));
+        }
+        return pick.address();
+    }
+
+    private static Decision release(FabricImage image, Release c) {
+        if (image.network(c.network()).isEmpty()) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, "network " + c.network() + " not found");
+        }
+        return image.endpoint(c.network(), c.endpoint())
+                .map(e -> new Decision(List.of(new Change.Delete(e.key())), Reply.ok(e, false)))
+                .orElseGet(() -> new Decision(List.of(), Reply.ok(null, false)));
+    }
+
+    private static Decision registerNode(FabricImage image, Node node) {
+        Optional<Node> existing = image.node(node.name());
+        if (existing.isPresent() && existing.get().equals(node)) {
+            return new Decision(List.of(), Reply.ok(node, false));
+        }
+        return new Decision(List.of(new Change.Put(node)), Reply.ok(node, existing.isEmpty()));
+    }
+
+    private static Decision removeNode(FabricImage image, String name) {
+        Optional<Node> existing = image.node(name);
+        if (existing.isEmpty()) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, "node " + name + " not found");
+        }
+        List<Change> changes = new ArrayList<>();
+        for (Network n : image.networks()) {
+            for (Block b : image.blocks(n.name())) {
+                if (name.equals(b.node()) && blockIsEmpty(image, n, b)) {
+                    changes.add(new Change.Delete(b.key()));
+                }
+            }
+        }
+        changes.add(new Change.Delete(existing.get().key()));
+        return new Decision(changes, Reply.ok(existing.get(), false));
+    }
+
+    private static boolean blockIsEmpty(FabricImage image, Network n, Block b) {
+        return image.endpoints(n.name()).stream()
+                .noneMatch(e -> b.cidr().contains(e.ip()) || (e.ip6() != null && b.cidr().contains(e.ip6())));
+    }
+
+    private static Decision announceMember(FabricImage image, Member member) {
+        boolean known = image.members().stream().anyMatch(m -> m.id().equals(member.id()));
+        boolean same = image.members().stream().anyMatch(m -> m.equals(member));
+        if (same) {
+            return new Decision(List.of(), Reply.ok(member, false));
+        }
+        return new Decision(List.of(new Change.Put(member)), Reply.ok(member, !known));
+    }
+
+    private static Decision removeMember(FabricImage image, String id) {
+        return image.members().stream().filter(m -> Objects.equals(m.id(), id)).findFirst()
+                .map(m -> new Decision(List.of(new Change.Delete(m.key())), Reply.ok(m, false)))
+                .orElseGet(() -> new Decision(List.of(), Reply.ok(null, false)));
+    }
+}
