@@ -1,0 +1,365 @@
+package dev.qnf.consensus;
+
+import dev.qnf.consensus.batch.CommandBatcher;
+import dev.qnf.consensus.codec.FabricCodec;
+import dev.qnf.consensus.raft.RaftTuning;
+import dev.qnf.consensus.raft.RatisProperties;
+import dev.qnf.consensus.raft.RatisTransport;
+import dev.qnf.consensus.statemachine.FabricStateMachine;
+import dev.qnf.consensus.store.EventRetention;
+import dev.qnf.consensus.watch.Watch;
+import dev.qnf.consensus.watch.WatchListener;
+import dev.qnf.fabric.command.Command;
+import dev.qnf.fabric.state.FabricImage;
+import dev.qnf.fabric.state.Reply;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SetConfigurationRequest;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftConfiguration;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The replicated fabric as one server process sees it: writes go through Raft in batches, reads come from the
+ * local image (after a ReadIndex barrier when they must be linearizable), watches stream applied changes.
+ * This class only wires Ratis, the state machine and the batcher together; each of those holds its own logic.
+ */
+public final class FabricReplica implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FabricReplica.class);
+    private static final Message READ_BARRIER = Message.valueOf("read-barrier");
+    private static final long TRANSFER_TIMEOUT_MS = 10_000;
+    private static final long SNAPSHOT_TIMEOUT_MS = 60_000;
+
+    private final ReplicaConfig config;
+    private final RaftPeerId self;
+    private final RaftGroupId groupId;
+    private final FabricStateMachine stateMachine;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final RaftClient admin;
+    private final CommandBatcher batcher;
+    private final ExecutorService watchExecutor;
+    private final ExecutorService replyExecutor;
+    private final ExecutorService adminExecutor;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private FabricReplica(ReplicaConfig config, RaftPeerId self, RaftGroupId groupId, FabricStateMachine stateMachine,
+                          RaftServer server, RaftClient client, RaftClient admin, CommandBatcher batcher,
+                          ExecutorService watchExecutor, ExecutorService replyExecutor, ExecutorService adminExecutor) {
+        this.config = config;
+        this.self = self;
+        this.groupId = groupId;
+        this.stateMachine = stateMachine;
+        this.server = server;
+        this.client = client;
+        this.admin = admin;
+        this.batcher = batcher;
+        this.watchExecutor = watchExecutor;
+        this.replyExecutor = replyExecutor;
+        this.adminExecutor = adminExecutor;
+    }
+
+    /** Starts the Raft server on {@code config.raftAddress()} and returns once it runs (not once it has a leader). */
+    public static FabricReplica start(ReplicaConfig config) throws IOException {
+        return start(config, RaftTuning.defaults());
+    }
+
+    static FabricReplica start(ReplicaConfig config, RaftTuning tuning) throws IOException {
+        Path raftDir = config.dataDir().resolve("raft");
+        Path dbDir = config.dataDir().resolve("state").resolve("db");
+        Files.createDirectories(raftDir);
+        Files.createDirectories(dbDir.getParent());
+        HostPort address = HostPort.parse(config.raftAddress());
+        RaftPeerId self = RaftPeerId.valueOf(config.id());
+        RaftGroupId groupId = RaftGroupId.valueOf(UUID.fromString(config.groupId()));
+        List<RaftPeer> peers = new ArrayList<>();
+        config.peers().forEach((id, addr) -> peers.add(peer(id, addr)));
+
+        FabricCodec codec = new FabricCodec();
+        ExecutorService watchExecutor = Executors.newCachedThreadPool(daemon("qnf-watch-" + config.id()));
+        ExecutorService replyExecutor = Executors.newSingleThreadExecutor(daemon("qnf-replies-" + config.id()));
+        ExecutorService adminExecutor = Executors.newCachedThreadPool(daemon("qnf-admin-" + config.id()));
+        FabricStateMachine sm = new FabricStateMachine(dbDir, codec, new EventRetention(config.eventRetention()),
+                watchExecutor, tuning.watchMaxPending(), applyTimer(config));
+
+        boolean formatted = Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()));
+        RaftServer server = RaftServer.newBuilder()
+                .setServerId(self)
+                .setGroup(RaftGroup.valueOf(groupId, peers))
+                .setStateMachine(sm)
+                .setProperties(RatisProperties.server(new RatisProperties.ServerSettings(raftDir, address.host(),
+                        address.port(), config.electionTimeoutMin(), config.electionTimeoutMax(),
+                        config.snapshotThreshold()), tuning))
+                .setOption(formatted ? RaftStorage.StartupOption.RECOVER : RaftStorage.StartupOption.FORMAT)
+                .build();
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(server);
+            watchExecutor.shutdownNow();
+            replyExecutor.shutdownNow();
+            adminExecutor.shutdownNow();
+            throw e;
+        }
+
+        // A joining server knows only itself; the leader's NotLeader replies teach its clients the rest.
+        RaftGroup clientGroup = peers.isEmpty() ? RaftGroup.valueOf(groupId, peer(config.id(), config.raftAddress()))
+                : RaftGroup.valueOf(groupId, peers);
+        RaftClient client = RaftClient.newBuilder().setRaftGroup(clientGroup)
+                .setProperties(RatisProperties.client(tuning)).setRetryPolicy(RatisProperties.clientRetry(tuning))
+                .build();
+        RaftClient admin = RaftClient.newBuilder().setRaftGroup(clientGroup)
+                .setProperties(RatisProperties.admin(tuning)).setRetryPolicy(RatisProperties.adminRetry(tuning))
+                .build();
+        CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + config.id(), codec,
+                new RatisTransport(client, codec), tuning.batchLimits(), replyExecutor);
+        FabricReplica replica = new FabricReplica(config, self, groupId, sm, server, client, admin, batcher,
+                watchExecutor, replyExecutor, adminExecutor);
+        replica.registerMeters(config.meters());
+        LOG.info("replica {} started at {} ({}), {}", config.id(), config.raftAddress(),
+                config.joinMode() ? "joining" : "peers " + config.peers().keySet(), sm.image());
+        return replica;
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    /** Replicates {@code command}; a refusal is a normal {@link Reply.Rejected}, failures are {@link ReplicaUnavailableException}. */
+    public CompletableFuture<Reply> submit(Command command) {
+        Objects.requireNonNull(command, "command");
+        return batcher.submit(command);
+    }
+
+    public CompletableFuture<FabricImage> read(ReadConsistency consistency) {
+        if (consistency == ReadConsistency.STALE) {
+            return CompletableFuture.completedFuture(stateMachine.image());
+        }
+        // The server gets a read index from the leader and answers once it has applied that far, so the image
+        // taken afterwards holds every write acknowledged before this call.
+        return client.async().sendReadOnlyUnordered(READ_BARRIER, self).handle((reply, failure) -> {
+            Throwable problem = failure != null ? RatisTransport.unwrap(failure)
+                    : reply.isSuccess() ? null : reply.getException();
+            if (problem != null) {
+                throw new CompletionException(RatisTransport.unavailable(problem));
+            }
+            return stateMachine.image();
+        });
+    }
+
+    public FabricImage localImage() {
+        return stateMachine.image();
+    }
+
+    /**
+     * Streams every revision at or after {@code fromRevision}: stored history first, then live changes.
+     * See {@link WatchListener} for the resync rules.
+     */
+    public Watch watch(long fromRevision, WatchListener listener) {
+        return stateMachine.watches().watch(fromRevision, Objects.requireNonNull(listener, "listener"));
+    }
+
+    public ClusterStatus status() {
+        RaftServer.Division division = division();
+        DivisionInfo info = division.getInfo();
+        RaftPeerId leader = info.getLeaderId();
+        RaftConfiguration conf = division.getRaftConf();
+        List<ClusterStatus.Member> members = new ArrayList<>();
+        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.FOLLOWER)) {
+            members.add(new ClusterStatus.Member(p.getId().toString(), p.getAddress(), roleOf(p.getId(), leader, info)));
+        }
+        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
+            members.add(new ClusterStatus.Member(p.getId().toString(), p.getAddress(), ClusterStatus.Role.LISTENER));
+        }
+        return new ClusterStatus(leader == null ? null : leader.toString(), info.getCurrentTerm(),
+                division.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(), members);
+    }
+
+    private ClusterStatus.Role roleOf(RaftPeerId peer, RaftPeerId leader, DivisionInfo info) {
+        if (peer.equals(self)) {
+            return switch (info.getCurrentRole()) {
+                case LEADER -> ClusterStatus.Role.LEADER;
+                case FOLLOWER -> ClusterStatus.Role.FOLLOWER;
+                case CANDIDATE -> ClusterStatus.Role.CANDIDATE;
+                case LISTENER -> ClusterStatus.Role.LISTENER;
+                default -> ClusterStatus.Role.UNKNOWN;
+            };
+        }
+        if (peer.equals(leader)) {
+            return ClusterStatus.Role.LEADER;
+        }
+        return leader == null ? ClusterStatus.Role.UNKNOWN : ClusterStatus.Role.FOLLOWER;
+    }
+
+    /** Adds a voting server; it catches up from the log, or from a snapshot if the log was purged. */
+    public CompletableFuture<Void> addServer(String id, String raftAddress) {
+        HostPort.parse(raftAddress);
+        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of(peer(id, raftAddress)))
+                .setMode(SetConfigurationRequest.Mode.ADD)
+                .build();
+        return adminCall(() -> admin.admin().setConfiguration(args));
+    }
+
+    /** Removes a server, comparing against this replica's view of the configuration so a stale view fails. */
+    public CompletableFuture<Void> removeServer(String id) {
+        RaftPeerId target = RaftPeerId.valueOf(id);
+        Collection<RaftPeer> current = division().getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER);
+        List<RaftPeer> remaining = current.stream().filter(p -> !p.getId().equals(target)).toList();
+        if (remaining.size() == current.size()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(remaining)
+                .setServersInCurrentConf(List.copyOf(current))
+                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
+                .build();
+        return adminCall(() -> admin.admin().setConfiguration(args));
+    }
+
+    /** Hands leadership to {@code id}, or with null makes the leader step down so that any server may win. */
+    public CompletableFuture<Void> transferLeadership(String id) {
+        RaftPeerId target = id == null ? null : RaftPeerId.valueOf(id);
+        return adminCall(() -> admin.admin().transferLeadership(target, TRANSFER_TIMEOUT_MS));
+    }
+
+    /** Checkpoints this replica now (which lets Ratis purge its log); completes with the snapshot's log index. */
+    public CompletableFuture<Long> takeSnapshot() {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                RaftClientReply reply = admin.getSnapshotManagementApi(self).create(true, SNAPSHOT_TIMEOUT_MS);
+                check(reply);
+                return reply.getLogIndex();
+            } catch (IOException e) {
+                throw new CompletionException(RatisTransport.unavailable(e));
+            }
+        }, adminExecutor);
+    }
+
+    public ReplicaStats stats() {
+        return new ReplicaStats(batcher.commandsSent(), batcher.batchesSent(), stateMachine.entriesApplied(),
+                stateMachine.entriesSkipped(), stateMachine.snapshotInstalls());
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        batcher.close();
+        closeQuietly(client);
+        closeQuietly(admin);
+        closeQuietly(server);
+        stateMachine.close(); // normally done by the server already; idempotent
+        watchExecutor.shutdownNow();
+        replyExecutor.shutdown();
+        adminExecutor.shutdownNow();
+        try {
+            replyExecutor.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        LOG.info("replica {} closed", config.id());
+    }
+
+    private interface AdminCall {
+        RaftClientReply call() throws IOException;
+    }
+
+    private CompletableFuture<Void> adminCall(AdminCall call) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                check(call.call());
+                return null;
+            } catch (IOException e) {
+                throw new CompletionException(RatisTransport.unavailable(e));
+            }
+        }, adminExecutor);
+    }
+
+    private static void check(RaftClientReply reply) throws IOException {
+        if (!reply.isSuccess()) {
+            throw RatisTransport.unavailable(reply.getException());
+        }
+    }
+
+    private RaftServer.Division division() {
+        try {
+            return server.getDivision(groupId);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Timer applyTimer(ReplicaConfig config) {
+        return config.meters() == null ? null : Timer.builder("qnf_apply_seconds")
+                .description("Time to apply one committed Raft entry (a batch of commands)")
+                .tag("replica", config.id())
+                .register(config.meters());
+    }
+
+    private void registerMeters(MeterRegistry meters) {
+        if (meters == null) {
+            return;
+        }
+        String replica = config.id();
+        FunctionCounter.builder("qnf_raft_batches", batcher, CommandBatcher::batchesSent)
+                .description("Raft entries sent by this replica's group commit").tag("replica", replica)
+                .register(meters);
+        FunctionCounter.builder("qnf_raft_batched_commands", batcher, CommandBatcher::commandsSent)
+                .description("Commands sent in those entries").tag("replica", replica).register(meters);
+        FunctionCounter.builder("qnf_snapshot_installs", stateMachine, FabricStateMachine::snapshotInstalls)
+                .description("Snapshots installed from a leader").tag("replica", replica).register(meters);
+    }
+
+    private static RaftPeer peer(String id, String address) {
+        return RaftPeer.newBuilder().setId(id).setAddress(address).build();
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("error while closing {}", c, e);
+        }
+    }
+}
