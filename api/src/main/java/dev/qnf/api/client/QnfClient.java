@@ -1,0 +1,232 @@
+package dev.qnf.api.client;
+
+import com.fasterxml.jackson.databind.JavaType;
+import dev.qnf.api.json.AddMemberRequest;
+import dev.qnf.api.json.AllocationList;
+import dev.qnf.api.json.AllocationRequest;
+import dev.qnf.api.json.AllocationView;
+import dev.qnf.api.json.ClusterView;
+import dev.qnf.api.json.Deleted;
+import dev.qnf.api.json.Json;
+import dev.qnf.api.json.NetworkList;
+import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.NetworkView;
+import dev.qnf.api.json.NodeList;
+import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.json.NodeView;
+import dev.qnf.api.json.Readiness;
+import dev.qnf.api.json.SnapshotView;
+import dev.qnf.api.json.TransferLeaderRequest;
+import dev.qnf.api.json.WatchMessage;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The QNF REST API as Java calls. Every call throws {@link QnfApiException} for an error answer (with the status
+ * and stable code of the body) or when no server answers. Given several server URLs it fails over to the next on
+ * connection errors, timeouts and 503s. Thread-safe; one instance per process is plenty.
+ */
+public final class QnfClient implements AutoCloseable {
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Transport transport;
+    private final HttpClient http;
+
+    private QnfClient(List<URI> endpoints, Duration timeout) {
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        this.transport = new Transport(endpoints, http, timeout);
+    }
+
+    /** A client of the servers at these base URLs, e.g. {@code http://10.0.0.1:7443}. */
+    public static QnfClient connect(String... urls) {
+        return connect(Arrays.stream(urls).map(QnfClient::baseUri).toList(), DEFAULT_TIMEOUT);
+    }
+
+    public static QnfClient connect(List<URI> endpoints, Duration timeout) {
+        return new QnfClient(endpoints.stream().map(u -> baseUri(u.toString())).toList(), timeout);
+    }
+
+    public List<URI> endpoints() {
+        return transport.endpoints();
+    }
+
+    // ------------------------------------------------------------------ networks
+
+    /** Creates a network; retrying an identical create answers the existing one with {@code created} false. */
+    public Written<NetworkView> createNetwork(NetworkRequest request) {
+        return written(transport.send("POST", "/v1/networks", request), NetworkView.class);
+    }
+
+    public NetworkView getNetwork(String name) {
+        return getNetwork(name, false);
+    }
+
+    public NetworkView getNetwork(String name, boolean stale) {
+        return get("/v1/networks/" + segment(name) + stale(stale), NetworkView.class);
+    }
+
+    public NetworkList listNetworks() {
+        return listNetworks(false);
+    }
+
+    public NetworkList listNetworks(boolean stale) {
+        return get("/v1/networks" + stale(stale), NetworkList.class);
+    }
+
+    public Deleted deleteNetwork(String name) {
+        return call("DELETE", "/v1/networks/" + segment(name), null, Deleted.class);
+    }
+
+    // ------------------------------------------------------------------ allocations
+
+    /** Allocates addresses for an endpoint; a retry answers the first allocation with {@code created} false. */
+    public Written<AllocationView> allocate(String network, AllocationRequest request) {
+        return written(transport.send("POST", "/v1/networks/" + segment(network) + "/allocations", request),
+                AllocationView.class);
+    }
+
+    /** Idempotent: releasing an endpoint that holds nothing succeeds. */
+    public Deleted release(String network, String endpoint) {
+        return call("DELETE", "/v1/networks/" + segment(network) + "/allocations/" + segment(endpoint), null,
+                Deleted.class);
+    }
+
+    public AllocationList listAllocations(String network) {
+        return listAllocations(network, false);
+    }
+
+    public AllocationList listAllocations(String network, boolean stale) {
+        return get("/v1/networks/" + segment(network) + "/allocations" + stale(stale), AllocationList.class);
+    }
+
+    // ------------------------------------------------------------------ nodes
+
+    public NodeList listNodes() {
+        return listNodes(false);
+    }
+
+    public NodeList listNodes(boolean stale) {
+        return get("/v1/nodes" + stale(stale), NodeList.class);
+    }
+
+    public NodeView getNode(String name) {
+        return getNode(name, false);
+    }
+
+    public NodeView getNode(String name, boolean stale) {
+        return get("/v1/nodes/" + segment(name) + stale(stale), NodeView.class);
+    }
+
+    /** Registers or renews a node; {@code created} is true the first time. */
+    public Written<NodeView> registerNode(String name, NodeRequest request) {
+        return written(transport.send("PUT", "/v1/nodes/" + segment(name), request), NodeView.class);
+    }
+
+    public Deleted removeNode(String name) {
+        return call("DELETE", "/v1/nodes/" + segment(name), null, Deleted.class);
+    }
+
+    // ------------------------------------------------------------------ cluster
+
+    public ClusterView cluster() {
+        return get("/v1/cluster", ClusterView.class);
+    }
+
+    /** Adds a server (by Raft id and Raft host:port) to the group; answers the new status. */
+    public ClusterView addMember(String id, String raftAddress) {
+        return call("POST", "/v1/cluster/members", new AddMemberRequest(id, raftAddress), ClusterView.class);
+    }
+
+    public ClusterView removeMember(String id) {
+        return call("DELETE", "/v1/cluster/members/" + segment(id), null, ClusterView.class);
+    }
+
+    /** Moves leadership to {@code id}, or lets Raft choose when it is null. */
+    public ClusterView transferLeader(String id) {
+        return call("POST", "/v1/cluster/leader", new TransferLeaderRequest(id), ClusterView.class);
+    }
+
+    public SnapshotView snapshot() {
+        return call("POST", "/v1/cluster/snapshot", null, SnapshotView.class);
+    }
+
+    // ------------------------------------------------------------------ health
+
+    /** {@code /readyz} of the first server that answers; a not-ready server answers 503, so this may fail over. */
+    public Readiness readiness() {
+        HttpResponse<byte[]> r = transport.send("GET", "/readyz", null);
+        return read(r.body(), Json.lenient().constructType(Readiness.class), r.statusCode());
+    }
+
+    // ------------------------------------------------------------------ watch
+
+    /**
+     * Streams changes from revision {@code from} (inclusive; null means from now) to {@code consumer} on a
+     * background thread, one {@link WatchMessage} per revision, or a RESYNC message when {@code from} was
+     * compacted. Resumes after the last delivered revision if the connection breaks.
+     */
+    public Watching watch(Long from, Consumer<WatchMessage> consumer) {
+        return new WatchStream(transport, from, consumer).start();
+    }
+
+    @Override
+    public void close() {
+        // HttpClient has no close() before Java 21; its resources go with the last reference.
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    private <T> T get(String path, Class<T> type) {
+        return call("GET", path, null, type);
+    }
+
+    private <T> T call(String method, String path, Object body, Class<T> type) {
+        HttpResponse<byte[]> r = transport.send(method, path, body);
+        if (r.statusCode() / 100 != 2) {
+            throw Transport.error(r.statusCode(), r.body());
+        }
+        return read(r.body(), Json.lenient().constructType(type), r.statusCode());
+    }
+
+    private <T> Written<T> written(HttpResponse<byte[]> r, Class<T> type) {
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw Transport.error(r.statusCode(), r.body());
+        }
+        return new Written<>(read(r.body(), Json.lenient().constructType(type), r.statusCode()),
+                r.statusCode() == 201);
+    }
+
+    private static <T> T read(byte[] body, JavaType type, int status) {
+        try {
+            return Json.lenient().readValue(body, type);
+        } catch (IOException e) {
+            throw new QnfApiException(status, "BAD_RESPONSE", "unreadable answer from server: " + e.getMessage(), e);
+        }
+    }
+
+    private static String stale(boolean stale) {
+        return stale ? "?stale=true" : "";
+    }
+
+    private static String segment(String s) {
+        if (s == null || s.isEmpty()) {
+            throw new IllegalArgumentException("path segment is empty");
+        }
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static URI baseUri(String url) {
+        String u = url.contains("://") ? url : "http://" + url;
+        return URI.create(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+    }
+}

@@ -1,0 +1,130 @@
+package dev.qnf.api.client;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.qnf.api.json.ErrorBody;
+import dev.qnf.api.json.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Sends requests to the first server that answers: on a connection error, a timeout or a 503 it moves to the
+ * next, and remembers the last one that worked. Safe for QNF writes, which are idempotent by design.
+ */
+final class Transport {
+    private final List<URI> endpoints;
+    private final HttpClient http;
+    private final Duration timeout;
+    private volatile int preferred;
+
+    Transport(List<URI> endpoints, HttpClient http, Duration timeout) {
+        if (endpoints.isEmpty()) {
+            throw new IllegalArgumentException("at least one server URL is required");
+        }
+        this.endpoints = List.copyOf(endpoints);
+        this.http = http;
+        this.timeout = timeout;
+    }
+
+    List<URI> endpoints() {
+        return endpoints;
+    }
+
+    /** A buffered exchange: the status and body of the first server that gives a non-503 answer. */
+    HttpResponse<byte[]> send(String method, String path, Object body) {
+        return failover(base -> http.send(request(base, method, path, body, timeout),
+                HttpResponse.BodyHandlers.ofByteArray()), r -> r.statusCode() == 503, HttpResponse::body);
+    }
+
+    /** A streamed exchange (no overall timeout): the body is read as it arrives. */
+    HttpResponse<InputStream> stream(String path) {
+        return failover(base -> http.send(request(base, "GET", path, null, null),
+                HttpResponse.BodyHandlers.ofInputStream()), r -> r.statusCode() == 503, r -> drain(r.body()));
+    }
+
+    interface Exchange<R> {
+        R send(URI base) throws IOException, InterruptedException;
+    }
+
+    private <B> HttpResponse<B> failover(Exchange<HttpResponse<B>> exchange,
+                                         java.util.function.Predicate<HttpResponse<B>> unavailable,
+                                         Function<HttpResponse<B>, byte[]> body) {
+        QnfApiException last = null;
+        int start = preferred;
+        for (int i = 0; i < endpoints.size(); i++) {
+            int index = (start + i) % endpoints.size();
+            URI base = endpoints.get(index);
+            try {
+                HttpResponse<B> response = exchange.send(base);
+                if (unavailable.test(response)) {
+                    last = error(response.statusCode(), body.apply(response));
+                    continue;
+                }
+                preferred = index;
+                return response;
+            } catch (IOException e) {
+                last = new QnfApiException(503, "UNAVAILABLE", "cannot reach " + base + ": " + describe(e), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new QnfApiException(503, "UNAVAILABLE", "interrupted", e);
+            }
+        }
+        throw last;
+    }
+
+    private static HttpRequest request(URI base, String method, String path, Object body, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("accept", "application/json");
+        if (timeout != null) {
+            b.timeout(timeout);
+        }
+        if (body == null) {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            b.header("content-type", "application/json").method(method,
+                    HttpRequest.BodyPublishers.ofByteArray(json(body)));
+        }
+        return b.build();
+    }
+
+    private static byte[] json(Object body) {
+        try {
+            return Json.lenient().writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot encode " + body.getClass().getSimpleName(), e);
+        }
+    }
+
+    /** The typed exception for an error answer, from its JSON body when it has one. */
+    static QnfApiException error(int status, byte[] body) {
+        try {
+            ErrorBody e = Json.lenient().readValue(body, ErrorBody.class);
+            if (e != null && e.code() != null) {
+                return new QnfApiException(status, e.code(), e.message());
+            }
+        } catch (IOException | RuntimeException notJson) {
+            // fall through
+        }
+        String text = body == null ? "" : new String(body, java.nio.charset.StandardCharsets.UTF_8);
+        return new QnfApiException(status, status == 503 ? "UNAVAILABLE" : "HTTP_" + status,
+                text.length() > 200 ? text.substring(0, 200) : text);
+    }
+
+    private static byte[] drain(InputStream in) {
+        try (in) {
+            return in.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            return new byte[0];
+        }
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}

@@ -1,0 +1,6 @@
+package dev.qnf.api.json;
+
+import java.util.List;
+
+public record NetworkList(List<NetworkView> networks, long revision) {
+}

@@ -1,0 +1,7 @@
+package dev.qnf.api.json;
+
+import java.util.List;
+
+public record NodeView(String name, String site, List<String> addresses, String publicKey,
+                       long leaseExpiresAtMillis, Long revision) {
+}

@@ -1,0 +1,64 @@
+package dev.qnf.api.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qnf.api.json.AllocationView;
+import dev.qnf.api.json.BlockView;
+import dev.qnf.api.json.ClusterView;
+import dev.qnf.api.json.Json;
+import dev.qnf.api.json.MemberView;
+import dev.qnf.api.json.NetworkView;
+import dev.qnf.api.json.NodeView;
+import dev.qnf.api.service.ClusterInfo;
+import dev.qnf.fabric.model.Block;
+import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Member;
+import dev.qnf.fabric.model.Network;
+import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Resource;
+
+/** Domain records to JSON views. {@code revision} null leaves it out (for objects inside watch lines). */
+public final class Views {
+    private Views() {
+    }
+
+    public static NetworkView network(Network n, Long revision) {
+        return new NetworkView(n.name(), n.cidr().toString(), text(n.cidr6()), text(n.gateway()), text(n.gateway6()),
+                n.mtu(), n.nat(), n.blockPrefix(), n.cidr6() == null ? null : n.blockPrefix6(), n.allowOverlap(),
+                n.labels(), revision);
+    }
+
+    public static AllocationView allocation(Endpoint e, Long revision) {
+        return new AllocationView(null, e.id(), e.ip().toString(), text(e.ip6()), e.node(), revision);
+    }
+
+    public static NodeView node(Node n, Long revision) {
+        return new NodeView(n.name(), n.site(), n.addresses(), n.publicKey(), n.leaseExpiresAtMillis(), revision);
+    }
+
+    public static ClusterView cluster(ClusterInfo c) {
+        return new ClusterView(c.leader(), c.term(), c.commitIndex(), c.appliedIndex(), c.members().stream()
+                .map(m -> new ClusterView.Peer(m.id(), m.address(), m.apiAddress(), m.role())).toList());
+    }
+
+    /** Any resource as the JSON object a watch line embeds. */
+    public static JsonNode object(Resource r) {
+        Object view;
+        if (r instanceof Network n) {
+            view = network(n, null);
+        } else if (r instanceof Endpoint e) {
+            view = new AllocationView(e.network(), e.id(), e.ip().toString(), text(e.ip6()), e.node(), null);
+        } else if (r instanceof Node n) {
+            view = node(n, null);
+        } else if (r instanceof Block b) {
+            view = new BlockView(b.network(), b.cidr().toString(), b.node());
+        } else {
+            Member m = (Member) r;
+            view = new MemberView(m.id(), m.apiAddress(), m.raftAddress());
+        }
+        return Json.strict().valueToTree(view);
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}

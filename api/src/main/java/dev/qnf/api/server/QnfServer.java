@@ -1,0 +1,128 @@
+package dev.qnf.api.server;
+
+import com.linecorp.armeria.common.metric.MeterIdPrefixFunction;
+import com.linecorp.armeria.server.Server;
+import com.linecorp.armeria.server.ServerBuilder;
+import com.linecorp.armeria.server.docs.DocService;
+import com.linecorp.armeria.server.metric.MetricCollectingService;
+import dev.qnf.api.auth.AccessControl;
+import dev.qnf.api.backend.FabricBackend;
+import dev.qnf.api.grpc.GrpcApi;
+import dev.qnf.api.metrics.FabricMetrics;
+import dev.qnf.api.metrics.MetricsService;
+import dev.qnf.api.rest.RestApi;
+import dev.qnf.api.rest.RestErrors;
+import dev.qnf.api.service.ClusterService;
+import dev.qnf.api.service.FabricService;
+import dev.qnf.fabric.model.Member;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * One QNF control-plane server: the replicated fabric, then gRPC and REST on one port, then the announcement of
+ * this server's API URL. This class is the only place that wires the server together.
+ */
+public final class QnfServer implements AutoCloseable {
+    /** Largest request body (REST) or message (gRPC) accepted. */
+    public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+
+    private final ServerConfig config;
+    private final FabricBackend backend;
+    private final Server http;
+    private final MemberAnnouncer announcer;
+    private final PrometheusMeterRegistry metrics;
+
+    private QnfServer(ServerConfig config, FabricBackend backend, Server http, MemberAnnouncer announcer,
+                      PrometheusMeterRegistry metrics) {
+        this.config = config;
+        this.backend = backend;
+        this.http = http;
+        this.announcer = announcer;
+        this.metrics = metrics;
+    }
+
+    /** Starts a server on the given fabric backend (tests use an in-memory one). */
+    public static QnfServer start(ServerConfig config, BackendFactory backends) throws IOException {
+        PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        FabricBackend backend = backends.start(config, metrics);
+        try {
+            FabricService fabric = new FabricService(backend, Clock.systemUTC(), config.requestTimeout());
+            ClusterService cluster = new ClusterService(backend, config.requestTimeout(), config.maxApplyLag());
+            FabricMetrics.bind(metrics, backend);
+            AccessControl access = AccessControl.allowAll();
+
+            Server http = api(config, metrics, fabric, cluster, access);
+            http.start().join();
+
+            MemberAnnouncer announcer = MemberAnnouncer.start(backend,
+                    new Member(config.id(), config.apiUrl(), config.raftAddress()));
+            return new QnfServer(config, backend, http, announcer, metrics);
+        } catch (RuntimeException e) {
+            backend.close();
+            metrics.close();
+            throw e;
+        }
+    }
+
+    /** gRPC, REST, health, metrics and docs on the one API port. */
+    private static Server api(ServerConfig config, PrometheusMeterRegistry metrics, FabricService fabric,
+                              ClusterService cluster, AccessControl access) {
+        HostPort address = config.apiHostPort();
+        ServerBuilder sb = Server.builder()
+                .http(new InetSocketAddress(address.host(), address.port()))
+                .maxRequestLength(MAX_REQUEST_BYTES)
+                .requestTimeout(config.requestTimeout().plusSeconds(5))
+                .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
+                .meterRegistry(metrics)
+                .errorHandler(new RestErrors())
+                .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("qnf.api")));
+        sb.service(GrpcApi.service(fabric, cluster, access, MAX_REQUEST_BYTES));
+        RestApi.install(sb, fabric, cluster, access);
+        sb.service("/metrics", new MetricsService(metrics));
+        sb.serviceUnder("/docs", DocService.builder().build());
+        return sb.build();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public String id() {
+        return config.id();
+    }
+
+    /** The API base URL, {@code http://host:port}. */
+    public String apiUrl() {
+        return config.apiUrl();
+    }
+
+    /** The port actually bound, which equals the configured one. */
+    public int apiPort() {
+        return http.activeLocalPort();
+    }
+
+    /** Completes once this server's API URL is recorded in the fabric. */
+    public java.util.concurrent.CompletableFuture<Void> announced() {
+        return announcer.done();
+    }
+
+    /** Stops the API first, then the replica. */
+    @Override
+    public void close() {
+        announcer.close();
+        try {
+            http.stop().join();
+        } finally {
+            try {
+                backend.close();
+            } finally {
+                metrics.close();
+            }
+        }
+    }
+}
