@@ -1,0 +1,84 @@
+package dev.qnf.cli;
+
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.NodeList;
+import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.json.NodeView;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code qnf node}: the hosts of the fabric. Agents register themselves; these commands are for operators. */
+@Command(name = "node", mixinStandardHelpOptions = true, description = "Hosts (nodes) of the fabric.",
+        subcommands = {NodeCommand.ListCmd.class, NodeCommand.Register.class, NodeCommand.Remove.class})
+final class NodeCommand {
+
+    static void print(Output out, Object document, List<NodeView> rows) {
+        out.print(document, rows,
+                Output.Column.of("NAME", NodeView::name),
+                Output.Column.of("SITE", NodeView::site),
+                Output.Column.of("ADDRESSES", n -> String.join(",", n.addresses())),
+                Output.Column.of("LEASE UNTIL", n -> Instant.ofEpochMilli(n.leaseExpiresAtMillis())));
+    }
+
+    abstract static class Base implements Callable<Integer> {
+        @Mixin
+        ClientOptions options;
+        @Spec
+        CommandSpec spec;
+
+        Output out() {
+            return options.output(spec.commandLine().getOut());
+        }
+    }
+
+    @Command(name = "list", description = "List nodes.")
+    static final class ListCmd extends Base {
+        @Override
+        public Integer call() {
+            try (QnfClient client = options.client()) {
+                NodeList list = client.listNodes(options.stale);
+                print(out(), list, list.nodes());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "register", description = "Create or update a node record.")
+    static final class Register extends Base {
+        @Parameters(index = "0") String name;
+        @Option(names = "--site") String site;
+        @Option(names = "--address", description = "repeatable") List<String> addresses;
+        @Option(names = "--lease-seconds", description = "lease length (default: server's)") Integer leaseSeconds;
+
+        @Override
+        public Integer call() {
+            try (QnfClient client = options.client()) {
+                NodeView n = client.registerNode(name, new NodeRequest(site, addresses, null, leaseSeconds)).value();
+                print(out(), n, List.of(n));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "remove", description = "Remove a node; its empty blocks return to the pool.")
+    static final class Remove extends Base {
+        @Parameters(index = "0") String name;
+
+        @Override
+        public Integer call() {
+            try (QnfClient client = options.client()) {
+                long revision = client.removeNode(name).revision();
+                out().line("removed node " + name + " at revision " + revision);
+            }
+            return 0;
+        }
+    }
+}
