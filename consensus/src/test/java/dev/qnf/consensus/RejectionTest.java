@@ -1,0 +1,76 @@
+package dev.qnf.consensus;
+
+import dev.qnf.fabric.state.ErrorCode;
+import dev.qnf.fabric.state.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static dev.qnf.consensus.Fixtures.allocate;
+import static dev.qnf.consensus.Fixtures.network;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+class RejectionTest {
+    @TempDir
+    Path root;
+
+    /** Waits until the log stops moving (Ratis appends a metadata entry after commits). */
+    private static long settledCommitIndex(FabricReplica r) {
+        AtomicLong last = new AtomicLong(-1);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            long now = r.status().commitIndex();
+            return last.getAndSet(now) == now;
+        });
+        return last.get();
+    }
+
+    @Test
+    void aBatchRejectedWholeIsAnsweredWithoutTouchingTheLog() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(root).start(3)) {
+            FabricReplica via = cluster.follower();
+            assertThat(via.submit(network("blue", "10.11.0.0/16")).get(15, TimeUnit.SECONDS))
+                    .isInstanceOf(Reply.Ok.class);
+            FabricReplica leader = cluster.awaitLeader();
+            long commit = settledCommitIndex(leader);
+            long revision = via.localImage().revision();
+
+            Reply overlap = via.submit(network("green", "10.11.128.0/17")).get(15, TimeUnit.SECONDS);
+            Reply unknownNetwork = leader.submit(allocate("nowhere", "e1")).get(15, TimeUnit.SECONDS);
+
+            assertThat(overlap).isInstanceOfSatisfying(Reply.Rejected.class, r -> {
+                assertThat(r.code()).isEqualTo(ErrorCode.ALREADY_EXISTS);
+                assertThat(r.message()).contains("overlaps");
+            });
+            assertThat(unknownNetwork).isInstanceOfSatisfying(Reply.Rejected.class,
+                    r -> assertThat(r.code()).isEqualTo(ErrorCode.NOT_FOUND));
+            assertThat(settledCommitIndex(leader)).isEqualTo(commit);
+            assertThat(via.localImage().revision()).isEqualTo(revision);
+            assertThat(via.localImage().network("green")).isEmpty();
+        }
+    }
+
+    @Test
+    void rejectedAndAcceptedCommandsOfOneBatchEachGetTheirOwnReply() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(root).start(1)) {
+            FabricReplica s1 = cluster.get("s1");
+            s1.submit(network("blue", "10.12.0.0/16")).get(15, TimeUnit.SECONDS);
+            for (int round = 0; round < 20; round++) {
+                CompletableFuture<Reply> good = s1.submit(allocate("blue", "ok" + round));
+                CompletableFuture<Reply> bad = s1.submit(allocate("nowhere", "bad" + round));
+                CompletableFuture<Reply> dup = s1.submit(network("dup" + round, "10.12.0.0/24"));
+                assertThat(good.get(15, TimeUnit.SECONDS)).isInstanceOf(Reply.Ok.class);
+                assertThat(bad.get(15, TimeUnit.SECONDS)).isInstanceOf(Reply.Rejected.class);
+                assertThat(dup.get(15, TimeUnit.SECONDS)).isInstanceOfSatisfying(Reply.Rejected.class,
+                        r -> assertThat(r.code()).isEqualTo(ErrorCode.ALREADY_EXISTS));
+            }
+            assertThat(s1.localImage().endpoints("blue")).hasSize(20);
+            assertThat(s1.localImage().networks()).hasSize(1);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.qnf.consensus;
+
+import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.state.FabricImage;
+import dev.qnf.fabric.state.Reply;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static dev.qnf.consensus.Fixtures.allocate;
+import static dev.qnf.consensus.Fixtures.endpointOf;
+import static dev.qnf.consensus.Fixtures.network;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ReplicationTest {
+    @TempDir
+    Path root;
+
+    @Test
+    void writesThroughAnyServerAreReadLinearizablyEverywhere() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(root).start(3)) {
+            FabricReplica s1 = cluster.get("s1");
+            Reply created = s1.submit(network("blue", "10.1.0.0/16")).get(15, TimeUnit.SECONDS);
+            assertThat(created).isInstanceOfSatisfying(Reply.Ok.class, ok -> assertThat(ok.created()).isTrue());
+
+            FabricReplica follower = cluster.follower();
+            Endpoint e = endpointOf(follower.submit(allocate("blue", "e1")).get(15, TimeUnit.SECONDS));
+            assertThat(e.ip().toString()).startsWith("10.1.");
+
+            for (FabricReplica r : cluster.replicas()) {
+                FabricImage image = r.read(ReadConsistency.LINEARIZABLE).get(15, TimeUnit.SECONDS);
+                assertThat(image.network("blue")).as(r.id()).isPresent();
+                assertThat(image.endpoint("blue", "e1")).as(r.id()).contains(e);
+            }
+
+            // A second write through the follower is read back, linearizably, through the other servers.
+            Endpoint e2 = endpointOf(follower.submit(allocate("blue", "e2")).get(15, TimeUnit.SECONDS));
+            for (FabricReplica r : cluster.replicas()) {
+                assertThat(r.read(ReadConsistency.LINEARIZABLE).get(15, TimeUnit.SECONDS).endpoint("blue", "e2"))
+                        .as(r.id()).contains(e2);
+            }
+            assertThat(e2.ip()).isNotEqualTo(e.ip());
+
+            ClusterStatus status = follower.status();
+            assertThat(status.leaderId()).isEqualTo(cluster.awaitLeader().id());
+            assertThat(status.members()).extracting(ClusterStatus.Member::id).containsExactlyInAnyOrder("s1", "s2", "s3");
+            assertThat(status.members()).filteredOn(m -> m.role() == ClusterStatus.Role.LEADER).hasSize(1);
+            assertThat(status.appliedIndex()).isGreaterThanOrEqualTo(e2.ip() == null ? 0 : 1);
+            assertThat(follower.localImage().revision()).isPositive();
+        }
+    }
+
+    @Test
+    void leadershipCanBeHandedOver() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(root).start(3)) {
+            FabricReplica leader = cluster.awaitLeader();
+            FabricReplica target = cluster.follower();
+            leader.transferLeadership(target.id()).get(20, TimeUnit.SECONDS);
+            assertThat(cluster.awaitLeader().id()).isEqualTo(target.id());
+            assertThat(target.submit(network("red", "10.2.0.0/16")).get(15, TimeUnit.SECONDS))
+                    .isInstanceOf(Reply.Ok.class);
+        }
+    }
+}

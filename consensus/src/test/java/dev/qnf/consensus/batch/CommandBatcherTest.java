@@ -1,0 +1,118 @@
+package dev.qnf.consensus.batch;
+
+import dev.qnf.consensus.ReplicaUnavailableException;
+import dev.qnf.consensus.apply.Slot;
+import dev.qnf.consensus.codec.FabricCodec;
+import dev.qnf.fabric.command.Release;
+import dev.qnf.fabric.state.Reply;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class CommandBatcherTest {
+    private final FabricCodec codec = new FabricCodec();
+    private final ExecutorService completions = Executors.newSingleThreadExecutor();
+
+    /** Answers every command with Ok(null, created = true) after a delay, and records batch sizes. */
+    private final class SlowEcho implements CommandBatcher.Transport {
+        final List<Integer> sizes = new CopyOnWriteArrayList<>();
+        private final ExecutorService pool = Executors.newCachedThreadPool();
+
+        @Override
+        public CompletableFuture<List<Reply>> send(byte[] batch) {
+            List<Slot> slots = codec.decodeSlots(batch);
+            sizes.add(slots.size());
+            return CompletableFuture.supplyAsync(() -> {
+                sleep(20);
+                List<Reply> replies = new ArrayList<>();
+                for (Slot s : slots) {
+                    Release r = (Release) ((Slot.Proposed) s).command();
+                    replies.add(new Reply.Rejected(dev.qnf.fabric.state.ErrorCode.NOT_FOUND, r.endpoint()));
+                }
+                return replies;
+            }, pool);
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void concurrentSubmittersShareBatchesAndEachGetsItsOwnReply() throws Exception {
+        SlowEcho transport = new SlowEcho();
+        try (CommandBatcher batcher = new CommandBatcher("t", codec, transport,
+                new CommandBatcher.Limits(64, 1 << 20, 2), completions)) {
+            int n = 400;
+            ExecutorService callers = Executors.newFixedThreadPool(32);
+            List<CompletableFuture<Reply>> replies = new CopyOnWriteArrayList<>();
+            CountDownLatch submitted = new CountDownLatch(n);
+            for (int i = 0; i < n; i++) {
+                String id = "e" + i;
+                callers.execute(() -> {
+                    replies.add(batcher.submit(new Release("net", id)).thenApply(r -> {
+                        assertThat(((Reply.Rejected) r).message()).isEqualTo(id);
+                        return r;
+                    }));
+                    submitted.countDown();
+                });
+            }
+            submitted.await(10, TimeUnit.SECONDS);
+            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            callers.shutdown();
+
+            assertThat(batcher.commandsSent()).isEqualTo(n);
+            assertThat(batcher.batchesSent()).isLessThan(n / 4);
+            assertThat(transport.sizes).allMatch(s -> s <= 64);
+        }
+    }
+
+    @Test
+    void aFailedBatchFailsEveryCallerInIt() {
+        CommandBatcher.Transport failing = batch -> CompletableFuture.failedFuture(
+                new ReplicaUnavailableException("no leader"));
+        try (CommandBatcher batcher = new CommandBatcher("t", codec, failing, CommandBatcher.Limits.DEFAULT,
+                completions)) {
+            CompletableFuture<Reply> r = batcher.submit(new Release("net", "a"));
+            assertThatThrownBy(() -> r.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ReplicaUnavailableException.class)
+                    .hasMessageContaining("no leader");
+        }
+    }
+
+    @Test
+    void aShortReplyIsAnUnknownOutcomeNotAShiftedAnswer() {
+        CommandBatcher.Transport shortReply = batch -> CompletableFuture.completedFuture(List.of());
+        try (CommandBatcher batcher = new CommandBatcher("t", codec, shortReply, CommandBatcher.Limits.DEFAULT,
+                completions)) {
+            assertThatThrownBy(() -> batcher.submit(new Release("net", "a")).get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(ReplicaUnavailableException.class).hasMessageContaining("outcome unknown");
+        }
+    }
+
+    @Test
+    void closingFailsWhatIsQueuedAndRefusesMore() {
+        CompletableFuture<List<Reply>> never = new CompletableFuture<>();
+        CommandBatcher batcher = new CommandBatcher("t", codec, batch -> never,
+                new CommandBatcher.Limits(1, 1 << 20, 1), completions);
+        batcher.submit(new Release("net", "in-flight"));
+        CompletableFuture<Reply> queued = batcher.submit(new Release("net", "queued"));
+        batcher.close();
+        assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ReplicaUnavailableException.class);
+        assertThatThrownBy(() -> batcher.submit(new Release("net", "late")).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ReplicaUnavailableException.class);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.qnf.consensus.codec;
+
+import dev.qnf.consensus.apply.Slot;
+import dev.qnf.fabric.command.Allocate;
+import dev.qnf.fabric.command.AnnounceMember;
+import dev.qnf.fabric.command.Command;
+import dev.qnf.fabric.command.CreateNetwork;
+import dev.qnf.fabric.command.DeleteNetwork;
+import dev.qnf.fabric.command.RegisterNode;
+import dev.qnf.fabric.command.Release;
+import dev.qnf.fabric.command.RemoveMember;
+import dev.qnf.fabric.command.RemoveNode;
+import dev.qnf.fabric.model.Block;
+import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Member;
+import dev.qnf.fabric.model.Network;
+import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Resource;
+import dev.qnf.fabric.net.Cidr;
+import dev.qnf.fabric.net.IpAddress;
+import dev.qnf.fabric.state.Change;
+import dev.qnf.fabric.state.ErrorCode;
+import dev.qnf.fabric.state.Reply;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class FabricCodecTest {
+    private final FabricCodec codec = new FabricCodec();
+
+    static final Network DUAL = Network.spec("blue", "10.1.0.0/16", "fd00:1::/64", null, null, 9000, true, 24, 120,
+            false, Map.of("team", "net", "qnf.dev/tier", "gold"));
+    static final Network PLAIN = Network.spec("red", "192.168.5.0/24", null, null, null, null, null, null, null, null,
+            null);
+    static final Endpoint ENDPOINT = new Endpoint("blue", "c0ffee:1", "node-a.example", IpAddress.parse("10.1.0.7"),
+            IpAddress.parse("fd00:1::7"), "container-1", "eth0", "02:42:ac:11:00:02", Map.of("app", "web"));
+    static final Endpoint BARE = new Endpoint("red", "e1", null, IpAddress.parse("192.168.5.9"), null, null, null,
+            null, Map.of());
+    static final Node NODE = new Node("node-a.example", "rack-1", List.of("192.0.2.1", "2001:db8::1"), "pubkey==",
+            1_700_000_000_000L);
+    static final Block BLOCK = new Block("blue", Cidr.parse("10.1.3.0/24"), "node-a.example");
+    static final Block POOL = new Block("blue", Cidr.parse("fd00:1::100/120"), null);
+    static final Member MEMBER = new Member("s1", "https://10.0.0.1:8443", "10.0.0.1:9870");
+
+    static final List<Resource> RESOURCES = List.of(DUAL, PLAIN, ENDPOINT, BARE, NODE, BLOCK, POOL, MEMBER);
+
+    static final List<Command> COMMANDS = List.of(
+            new CreateNetwork(DUAL),
+            new CreateNetwork(PLAIN),
+            new DeleteNetwork("blue"),
+            new Allocate("blue", "c0ffee:1", "node-a.example", IpAddress.parse("10.1.0.7")),
+            new Allocate("red", "e1", null, null),
+            new Release("blue", "c0ffee:1"),
+            new RegisterNode(NODE),
+            new RemoveNode("node-a.example"),
+            new AnnounceMember(MEMBER),
+            new RemoveMember("s1"));
+
+    static final List<Reply> REPLIES = List.of(
+            new Reply.Ok(ENDPOINT, true),
+            new Reply.Ok(null, false),
+            new Reply.Ok(DUAL, false),
+            new Reply.Rejected(ErrorCode.ALREADY_EXISTS, "10.1.0.0/16 overlaps network x's 10.0.0.0/8"),
+            new Reply.Rejected(ErrorCode.RESOURCE_EXHAUSTED, "no \"free\" address"));
+
+    @Test
+    void everyCommandTypeRoundTrips() {
+        assertThat(COMMANDS.stream().map(Object::getClass).distinct())
+                .containsExactlyInAnyOrder(Command.class.getPermittedSubclasses());
+        for (Command c : COMMANDS) {
+            assertThat(codec.decodeCommand(codec.encodeCommand(c))).isEqualTo(c);
+        }
+    }
+
+    @Test
+    void everyResourceTypeRoundTrips() {
+        assertThat(RESOURCES.stream().map(Object::getClass).distinct())
+                .containsExactlyInAnyOrder(Resource.class.getPermittedSubclasses());
+        for (Resource r : RESOURCES) {
+            assertThat(codec.decodeResource(codec.encodeResource(r))).isEqualTo(r);
+        }
+    }
+
+    @Test
+    void everyChangeTypeRoundTrips() {
+        List<Change> changes = RESOURCES.stream()
+                .<Change>mapMulti((r, out) -> {
+                    out.accept(new Change.Put(r));
+                    out.accept(new Change.Delete(r.key()));
+                })
+                .toList();
+        for (Change c : changes) {
+            assertThat(codec.decodeChange(codec.encodeChange(c))).isEqualTo(c);
+        }
+        assertThat(codec.decodeChanges(codec.encodeChanges(changes))).isEqualTo(changes);
+    }
+
+    @Test
+    void everyReplyTypeRoundTrips() {
+        for (Reply r : REPLIES) {
+            assertThat(codec.decodeReply(codec.encodeReply(r))).isEqualTo(r);
+        }
+        assertThat(codec.decodeReplies(codec.encodeReplies(REPLIES))).isEqualTo(REPLIES);
+    }
+
+    @Test
+    void batchesJoinedFromSeparatelyEncodedSlotsDecodeInOrder() {
+        List<Slot> slots = new ArrayList<>(COMMANDS.stream().<Slot>map(Slot.Proposed::new).toList());
+        slots.add(3, new Slot.Refused(new Reply.Rejected(ErrorCode.NOT_FOUND, "network x not found")));
+        byte[] joined = FabricCodec.joinSlots(slots.stream().map(codec::encodeSlot).toList());
+
+        assertThat(codec.decodeSlots(joined)).isEqualTo(slots);
+        assertThat(codec.decodeSlots(codec.encodeSlots(slots))).isEqualTo(slots);
+        assertThat(codec.decodeSlots(FabricCodec.joinSlots(List.of()))).isEmpty();
+    }
+
+    @Test
+    void valuesTravelAsTheirText() {
+        String json = new String(codec.encodeResource(ENDPOINT), StandardCharsets.UTF_8);
+        assertThat(json).contains("\"type\":\"Endpoint\"", "\"ip\":\"10.1.0.7\"", "\"ip6\":\"fd00:1::7\"");
+        String block = new String(codec.encodeChange(new Change.Delete(BLOCK.key())), StandardCharsets.UTF_8);
+        assertThat(block).contains("\"key\":\"block/blue/10.1.3.0_24\"");
+    }
+
+    @Test
+    void invalidValuesAreRefusedWhenDecoding() {
+        byte[] hostBitsSet = "{\"type\":\"Block\",\"network\":\"blue\",\"cidr\":\"10.1.3.1/24\",\"node\":null}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decodeResource(hostBitsSet)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("host bits");
+        byte[] unknownType = "{\"type\":\"Teleport\"}".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decodeCommand(unknownType)).isInstanceOf(CodecException.class);
+    }
+}
