@@ -3,6 +3,7 @@ package dev.qnf.api.errors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.RequestContext;
+import com.linecorp.armeria.server.HttpStatusException;
 import com.linecorp.armeria.server.RequestTimeoutException;
 import dev.qnf.fabric.InvalidInputException;
 import org.slf4j.Logger;
@@ -29,6 +30,13 @@ public final class Errors {
         }
         if (t instanceof JsonProcessingException e) {
             return ApiException.invalid(JsonErrors.describe(e));
+        }
+        if (t instanceof HttpStatusException e) {
+            // Statuses Armeria decides itself: an early-rejected large body, a bad request line, ...
+            if (e.getCause() instanceof ContentTooLargeException tooLarge) {
+                return classify(tooLarge);
+            }
+            return new ApiException(ApiCode.ofHttpStatus(e.httpStatus().code()), e.httpStatus().reasonPhrase());
         }
         if (t instanceof ContentTooLargeException e) {
             return new ApiException(ApiCode.PAYLOAD_TOO_LARGE, "request body is larger than "
