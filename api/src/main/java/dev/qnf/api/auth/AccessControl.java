@@ -7,7 +7,7 @@ import dev.qnf.api.errors.ApiException;
  * Decides who the caller is and whether it may perform an operation. Throws {@link ApiException} with
  * UNAUTHENTICATED or PERMISSION_DENIED to refuse.
  *
- * <p>{@code operation} names what is asked: {@code "POST /v1/networks"} (method and route pattern) for REST,
+ * <p>{@code operation} names what is asked: {@code "POST /v1/networks"} or {@code "DELETE /v1/networks/:name"} (method and route pattern) for REST,
  * {@code "qnf.v1.Networks/Create"} for gRPC.
  */
 public interface AccessControl {

@@ -3,8 +3,6 @@ package dev.qnf.api.grpc;
 import com.linecorp.armeria.server.HttpServiceWithRoutes;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcHealthCheckService;
-import com.linecorp.armeria.server.healthcheck.HealthCheckStatus;
-import com.linecorp.armeria.server.healthcheck.HealthChecker;
 import com.linecorp.armeria.server.healthcheck.ListenableHealthChecker;
 import dev.qnf.api.auth.AccessControl;
 import dev.qnf.api.auth.GrpcAuthInterceptor;
@@ -13,16 +11,12 @@ import dev.qnf.api.service.FabricService;
 import io.grpc.ServerInterceptors;
 import io.grpc.protobuf.services.ProtoReflectionService;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Assembles the gRPC service: the five qnf.v1 services behind the auth interceptor, reflection (for grpcurl) and
  * the standard health service, which reports SERVING while this server is ready.
  */
 public final class GrpcApi {
-    private static final long HEALTH_RECHECK_MILLIS = 500;
-
     private GrpcApi() {
     }
 
@@ -30,8 +24,7 @@ public final class GrpcApi {
     public static HttpServiceWithRoutes service(FabricService fabric, ClusterService cluster, AccessControl access,
                                                 int maxMessageBytes) {
         GrpcAuthInterceptor auth = new GrpcAuthInterceptor(access);
-        ListenableHealthChecker ready = HealthChecker.of(() -> CompletableFuture.completedFuture(
-                new HealthCheckStatus(cluster.readiness().ready(), HEALTH_RECHECK_MILLIS)), Duration.ofSeconds(5));
+        ListenableHealthChecker ready = new ReadinessHealthChecker(cluster);
         return GrpcService.builder()
                 .addService(ServerInterceptors.intercept(new NetworksEndpoint(fabric), auth))
                 .addService(ServerInterceptors.intercept(new IpamEndpoint(fabric), auth))

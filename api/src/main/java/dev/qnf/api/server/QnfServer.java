@@ -46,15 +46,20 @@ public final class QnfServer implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    /** Starts a server on the given fabric backend (tests use an in-memory one). */
+    /** Starts a server on the given fabric backend (tests use an in-memory one), open to every caller. */
     public static QnfServer start(ServerConfig config, BackendFactory backends) throws IOException {
+        return start(config, backends, AccessControl.allowAll());
+    }
+
+    /** Starts a server whose every API call first passes {@code access} (authentication, then authorization). */
+    public static QnfServer start(ServerConfig config, BackendFactory backends, AccessControl access)
+            throws IOException {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         FabricBackend backend = backends.start(config, metrics);
         try {
             FabricService fabric = new FabricService(backend, Clock.systemUTC(), config.requestTimeout());
             ClusterService cluster = new ClusterService(backend, config.requestTimeout(), config.maxApplyLag());
             FabricMetrics.bind(metrics, backend);
-            AccessControl access = AccessControl.allowAll();
 
             Server http = api(config, metrics, fabric, cluster, access);
             http.start().join();

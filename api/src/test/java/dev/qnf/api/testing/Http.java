@@ -75,8 +75,11 @@ public final class Http {
         return send("DELETE", path, null);
     }
 
-    public Response send(String method, String path, byte[] body) {
+    public Response send(String method, String path, byte[] body, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (headers.length > 0) {
+            b.headers(headers);
+        }
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
