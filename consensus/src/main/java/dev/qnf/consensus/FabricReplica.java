@@ -35,6 +35,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -59,6 +60,8 @@ public final class FabricReplica implements AutoCloseable {
     private static final Message READ_BARRIER = Message.valueOf("read-barrier");
     private static final long TRANSFER_TIMEOUT_MS = 10_000;
     private static final long SNAPSHOT_TIMEOUT_MS = 60_000;
+    /** How long a reply waits for this replica to apply the write too, before it is released anyway. */
+    private static final Duration LOCAL_APPLY_WAIT = Duration.ofSeconds(5);
 
     private final ReplicaConfig config;
     private final RaftPeerId self;
@@ -142,7 +145,8 @@ public final class FabricReplica implements AutoCloseable {
                 .setProperties(RatisProperties.admin(tuning)).setRetryPolicy(RatisProperties.adminRetry(tuning))
                 .build();
         CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + config.id(), codec,
-                new RatisTransport(client, codec), tuning.batchLimits(), replyExecutor);
+                new RatisTransport(client, codec, sm::whenApplied, LOCAL_APPLY_WAIT), tuning.batchLimits(),
+                replyExecutor);
         FabricReplica replica = new FabricReplica(config, self, groupId, sm, server, client, admin, batcher,
                 watchExecutor, replyExecutor, adminExecutor);
         replica.registerMeters(config.meters());
@@ -155,7 +159,11 @@ public final class FabricReplica implements AutoCloseable {
         return config.id();
     }
 
-    /** Replicates {@code command}; a refusal is a normal {@link Reply.Rejected}, failures are {@link ReplicaUnavailableException}. */
+    /**
+     * Replicates {@code command}. Completes once it is committed and applied, on the leader and normally on this
+     * replica too, so {@link #localImage()} then reflects it. A refusal is a normal {@link Reply.Rejected}; a
+     * failure is a {@link ReplicaUnavailableException}, after which the command may or may not have been applied.
+     */
     public CompletableFuture<Reply> submit(Command command) {
         Objects.requireNonNull(command, "command");
         return batcher.submit(command);

@@ -2,6 +2,7 @@ package dev.qnf.consensus;
 
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.state.Reply;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,7 +31,8 @@ class GroupCommitTest {
 
     @Test
     void concurrentSubmittersShareRaftEntries() throws Exception {
-        try (TestCluster cluster = TestCluster.builder(root).start(3)) {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (TestCluster cluster = TestCluster.builder(root).meters(meters).start(3)) {
             FabricReplica via = cluster.follower();
             via.submit(network("blue", "10.10.0.0/16")).get(15, TimeUnit.SECONDS);
             ReplicaStats before = via.stats();
@@ -63,6 +65,10 @@ class GroupCommitTest {
             replies.forEach((id, e) -> assertThat(e.id()).isEqualTo(id));
             assertAddressesUnique(via.read(ReadConsistency.LINEARIZABLE).get(15, TimeUnit.SECONDS), "blue");
             assertThat(via.localImage().endpoints("blue")).hasSize(SUBMITTERS * EACH);
+            assertThat(meters.get("qnf_raft_batches").tag("replica", via.id()).functionCounter().count())
+                    .isEqualTo(after.batchesSent());
+            assertThat(meters.get("qnf_apply_seconds").tag("replica", via.id()).timer().count())
+                    .isEqualTo(after.entriesApplied());
         }
     }
 }

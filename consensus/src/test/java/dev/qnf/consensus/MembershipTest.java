@@ -41,6 +41,8 @@ class MembershipTest {
 
             FabricReplica joiner = cluster.startJoiner("s4");
             assertThat(joiner.localImage().revision()).isZero();
+            RecordingListener watcher = new RecordingListener();
+            joiner.watch(1, watcher);
             cluster.awaitLeader().addServer("s4", cluster.address("s4")).get(60, TimeUnit.SECONDS);
 
             FabricImage reference = cluster.awaitLeader().read(ReadConsistency.LINEARIZABLE).get(15, TimeUnit.SECONDS);
@@ -49,6 +51,10 @@ class MembershipTest {
             assertThat(caughtUp.resources()).isEqualTo(reference.resources());
             assertThat(joiner.stats().snapshotsInstalled()).isEqualTo(1);
             assertThat(checkpointsIn(cluster.dataDir("s4"))).isNotEmpty();
+            // Its watchers could not be fed the history the snapshot skipped: they were resynced instead.
+            await().atMost(Duration.ofSeconds(10)).until(() -> !watcher.resyncs.isEmpty());
+            assertThat(watcher.resyncs.get(0).endpoints("blue")).hasSizeGreaterThanOrEqualTo(150);
+            assertThat(watcher.error.get()).isNull();
 
             // Now a full member: it takes writes and its image keeps up.
             joiner.submit(allocate("blue", "via-s4")).get(15, TimeUnit.SECONDS);

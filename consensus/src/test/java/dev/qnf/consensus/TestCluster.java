@@ -1,6 +1,7 @@
 package dev.qnf.consensus;
 
 import dev.qnf.consensus.raft.RaftTuning;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,12 +29,15 @@ public final class TestCluster implements AutoCloseable {
     private final RaftTuning tuning;
     private final long snapshotThreshold;
     private final int eventRetention;
+    private final MeterRegistry meters;
     private final Map<String, String> addresses = new LinkedHashMap<>();
     private final Map<String, String> initialPeers = new LinkedHashMap<>();
     private final Map<String, FabricReplica> running = new LinkedHashMap<>();
 
-    private TestCluster(Path root, RaftTuning tuning, long snapshotThreshold, int eventRetention) {
+    private TestCluster(Path root, RaftTuning tuning, long snapshotThreshold, int eventRetention,
+                        MeterRegistry meters) {
         this.root = root;
+        this.meters = meters;
         this.tuning = tuning;
         this.snapshotThreshold = snapshotThreshold;
         this.eventRetention = eventRetention;
@@ -48,6 +52,7 @@ public final class TestCluster implements AutoCloseable {
         private RaftTuning tuning = RaftTuning.defaults();
         private long snapshotThreshold = ReplicaConfig.DEFAULT_SNAPSHOT_THRESHOLD;
         private int eventRetention = ReplicaConfig.DEFAULT_EVENT_RETENTION;
+        private MeterRegistry meters;
 
         private Builder(Path root) {
             this.root = root;
@@ -68,9 +73,14 @@ public final class TestCluster implements AutoCloseable {
             return this;
         }
 
+        public Builder meters(MeterRegistry value) {
+            meters = value;
+            return this;
+        }
+
         /** Starts {@code n} servers s1..sn as one group and waits for a leader. */
         public TestCluster start(int n) {
-            TestCluster c = new TestCluster(root, tuning, snapshotThreshold, eventRetention);
+            TestCluster c = new TestCluster(root, tuning, snapshotThreshold, eventRetention, meters);
             for (int i = 1; i <= n; i++) {
                 String id = "s" + i;
                 c.addresses.put(id, "127.0.0.1:" + freePort());
@@ -104,6 +114,7 @@ public final class TestCluster implements AutoCloseable {
                 .electionTimeout(ELECTION_MIN, ELECTION_MAX)
                 .snapshotThreshold(snapshotThreshold)
                 .eventRetention(eventRetention)
+                .meters(meters)
                 .build();
         try {
             FabricReplica r = FabricReplica.start(config, tuning);

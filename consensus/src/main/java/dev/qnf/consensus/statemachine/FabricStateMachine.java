@@ -57,6 +57,7 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
     private final AtomicLong entriesApplied = new AtomicLong();
     private final AtomicLong entriesSkipped = new AtomicLong();
     private final AtomicLong snapshotInstalls = new AtomicLong();
+    private final AppliedWaiters appliedWaiters = new AppliedWaiters();
 
     private volatile StateStore store;
     private volatile FabricImage image = FabricImage.empty();
@@ -78,6 +79,11 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
 
     public FabricImage image() {
         return image;
+    }
+
+    /** Completes once this replica has applied {@code index} (any kind of entry), so its image reflects it. */
+    public CompletableFuture<Void> whenApplied(long index) {
+        return appliedWaiters.await(index);
     }
 
     public WatchHub watches() {
@@ -136,6 +142,7 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
         store = opened;
         if (applied.index() >= 0) {
             setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
+            appliedWaiters.advance(applied.index());
         }
         LOG.info("loaded {} applied at {}", image, applied);
     }
@@ -211,6 +218,7 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
             // Ratis replays from the last snapshot; the store already holds this entry. Its replies are gone,
             // which only matters to a client retrying across a restart; it sees an unknown outcome.
             entriesSkipped.incrementAndGet();
+            appliedWaiters.advance(index);
             return CompletableFuture.completedFuture(Message.EMPTY);
         }
         long started = System.nanoTime(); // for the latency metric only
@@ -227,6 +235,7 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
         if (!outcome.changes().isEmpty()) {
             watches.publish(index, outcome.changes());
         }
+        appliedWaiters.advance(index);
         entriesApplied.incrementAndGet();
         if (applyTimer != null) {
             applyTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
@@ -240,6 +249,7 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
         if (index > getLastAppliedTermIndex().getIndex()) {
             super.notifyTermIndexUpdated(term, index);
         }
+        appliedWaiters.advance(index);
     }
 
     /**
