@@ -71,14 +71,16 @@ public final class FabricReplica implements AutoCloseable {
     private final RaftClient client;
     private final RaftClient admin;
     private final CommandBatcher batcher;
-    private final ExecutorService watchExecutor;
-    private final ExecutorService replyExecutor;
     private final ExecutorService adminExecutor;
+    /** Drained at close, not interrupted, so that every caller hears how its command ended. */
+    private final ExecutorService replyExecutor;
+    /** Interrupted at close (senders, watch deliveries, admin calls). */
+    private final List<ExecutorService> executors;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private FabricReplica(ReplicaConfig config, RaftPeerId self, RaftGroupId groupId, FabricStateMachine stateMachine,
                           RaftServer server, RaftClient client, RaftClient admin, CommandBatcher batcher,
-                          ExecutorService watchExecutor, ExecutorService replyExecutor, ExecutorService adminExecutor) {
+                          ExecutorService adminExecutor, ExecutorService replyExecutor, List<ExecutorService> executors) {
         this.config = config;
         this.self = self;
         this.groupId = groupId;
@@ -87,9 +89,9 @@ public final class FabricReplica implements AutoCloseable {
         this.client = client;
         this.admin = admin;
         this.batcher = batcher;
-        this.watchExecutor = watchExecutor;
-        this.replyExecutor = replyExecutor;
         this.adminExecutor = adminExecutor;
+        this.replyExecutor = replyExecutor;
+        this.executors = executors;
     }
 
     /** Starts the Raft server on {@code config.raftAddress()} and returns once it runs (not once it has a leader). */
@@ -112,6 +114,8 @@ public final class FabricReplica implements AutoCloseable {
         ExecutorService watchExecutor = Executors.newCachedThreadPool(daemon("qnf-watch-" + config.id()));
         ExecutorService replyExecutor = Executors.newSingleThreadExecutor(daemon("qnf-replies-" + config.id()));
         ExecutorService adminExecutor = Executors.newCachedThreadPool(daemon("qnf-admin-" + config.id()));
+        ExecutorService sendExecutor = Executors.newFixedThreadPool(tuning.batchLimits().maxInFlight(),
+                daemon("qnf-send-" + config.id()));
         FabricStateMachine sm = new FabricStateMachine(dbDir, codec, new EventRetention(config.eventRetention()),
                 watchExecutor, tuning.watchMaxPending(), applyTimer(config));
 
@@ -132,6 +136,7 @@ public final class FabricReplica implements AutoCloseable {
             watchExecutor.shutdownNow();
             replyExecutor.shutdownNow();
             adminExecutor.shutdownNow();
+            sendExecutor.shutdownNow();
             throw e;
         }
 
@@ -145,10 +150,10 @@ public final class FabricReplica implements AutoCloseable {
                 .setProperties(RatisProperties.admin(tuning)).setRetryPolicy(RatisProperties.adminRetry(tuning))
                 .build();
         CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + config.id(), codec,
-                new RatisTransport(client, codec, sm::whenApplied, LOCAL_APPLY_WAIT), tuning.batchLimits(),
-                replyExecutor);
+                new RatisTransport(client, codec, sendExecutor, sm::whenApplied, LOCAL_APPLY_WAIT),
+                tuning.batchLimits(), replyExecutor);
         FabricReplica replica = new FabricReplica(config, self, groupId, sm, server, client, admin, batcher,
-                watchExecutor, replyExecutor, adminExecutor);
+                adminExecutor, replyExecutor, List.of(sendExecutor, watchExecutor, adminExecutor));
         replica.registerMeters(config.meters());
         LOG.info("replica {} started at {} ({}), {}", config.id(), config.raftAddress(),
                 config.joinMode() ? "joining" : "peers " + config.peers().keySet(), sm.image());
@@ -289,9 +294,8 @@ public final class FabricReplica implements AutoCloseable {
         closeQuietly(admin);
         closeQuietly(server);
         stateMachine.close(); // normally done by the server already; idempotent
-        watchExecutor.shutdownNow();
+        executors.forEach(ExecutorService::shutdownNow);
         replyExecutor.shutdown();
-        adminExecutor.shutdownNow();
         try {
             replyExecutor.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

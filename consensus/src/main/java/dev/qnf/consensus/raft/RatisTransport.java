@@ -10,11 +10,14 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
 
@@ -23,6 +26,10 @@ import java.util.function.LongFunction;
  * replies; it is turned back into those replies, so callers see ordinary rejections. Every other failure
  * becomes a {@link ReplicaUnavailableException}.
  * <p>
+ * Batches go through Ratis's blocking API, one per sender thread (the batcher bounds how many are in flight).
+ * The ordered async API would work as well but logs every failed request at ERROR with full stack traces, and a
+ * batch rejected whole is, for Ratis, a failed request: every duplicate network name would flood the log.
+ * <p>
  * The leader answers once it has applied the entry; the replies are then held until this replica has applied it
  * too (normally a few milliseconds later), so a caller can read its own write from {@code localImage()}. A replica
  * that lags more than {@code localApplyWait} releases the replies anyway: the write is committed regardless.
@@ -30,36 +37,46 @@ import java.util.function.LongFunction;
 public final class RatisTransport implements CommandBatcher.Transport {
     private final RaftClient client;
     private final FabricCodec codec;
+    private final Executor senders;
     private final LongFunction<CompletableFuture<Void>> appliedLocally;
     private final Duration localApplyWait;
 
-    public RatisTransport(RaftClient client, FabricCodec codec, LongFunction<CompletableFuture<Void>> appliedLocally,
-                          Duration localApplyWait) {
+    private record Sent(List<Reply> replies, long logIndex) {
+    }
+
+    public RatisTransport(RaftClient client, FabricCodec codec, Executor senders,
+                          LongFunction<CompletableFuture<Void>> appliedLocally, Duration localApplyWait) {
         this.client = client;
         this.codec = codec;
+        this.senders = senders;
         this.appliedLocally = appliedLocally;
         this.localApplyWait = localApplyWait;
     }
 
     @Override
     public CompletableFuture<List<Reply>> send(byte[] batch) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(batch))).handle((reply, failure) -> {
-            if (failure != null) {
-                Throwable cause = unwrap(failure);
-                Optional<List<Reply>> rejected = BatchRejectedException.repliesIn(cause, codec);
-                if (rejected.isPresent()) {
-                    return CompletableFuture.completedFuture(rejected.get());
-                }
-                throw new CompletionException(unavailable(cause));
+        Message message = Message.valueOf(ByteString.copyFrom(batch));
+        return CompletableFuture.supplyAsync(() -> call(message), senders).thenCompose(sent -> {
+            if (sent.logIndex() < 0) {
+                return CompletableFuture.completedFuture(sent.replies());
             }
-            List<Reply> replies = replies(reply);
-            return appliedLocally.apply(reply.getLogIndex())
+            return appliedLocally.apply(sent.logIndex())
                     .completeOnTimeout(null, localApplyWait.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(v -> replies);
-        }).thenCompose(f -> f);
+                    .thenApply(v -> sent.replies());
+        });
     }
 
-    private List<Reply> replies(RaftClientReply reply) {
+    private Sent call(Message message) {
+        RaftClientReply reply;
+        try {
+            reply = client.io().send(message);
+        } catch (IOException | RuntimeException e) {
+            Optional<List<Reply>> rejected = BatchRejectedException.repliesIn(e, codec);
+            if (rejected.isPresent()) {
+                return new Sent(rejected.get(), -1);
+            }
+            throw new CompletionException(unavailable(e));
+        }
         if (!reply.isSuccess() || reply.getException() != null) {
             throw new CompletionException(unavailable(reply.getException()));
         }
@@ -69,7 +86,7 @@ public final class RatisTransport implements CommandBatcher.Transport {
             throw new CompletionException(new ReplicaUnavailableException("outcome unknown for log index "
                     + reply.getLogIndex()));
         }
-        return codec.decodeReplies(content.toByteArray());
+        return new Sent(codec.decodeReplies(content.toByteArray()), reply.getLogIndex());
     }
 
     public static ReplicaUnavailableException unavailable(Throwable cause) {
@@ -81,8 +98,7 @@ public final class RatisTransport implements CommandBatcher.Transport {
     }
 
     public static Throwable unwrap(Throwable t) {
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException)
-                && t.getCause() != null) {
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
             t = t.getCause();
         }
         return t;
