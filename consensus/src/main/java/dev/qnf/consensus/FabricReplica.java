@@ -4,6 +4,7 @@ import dev.qnf.consensus.batch.CommandBatcher;
 import dev.qnf.consensus.codec.FabricCodec;
 import dev.qnf.consensus.raft.RaftTuning;
 import dev.qnf.consensus.raft.RatisProperties;
+import dev.qnf.consensus.raft.ReadBarrier;
 import dev.qnf.consensus.raft.RatisTransport;
 import dev.qnf.consensus.statemachine.FabricStateMachine;
 import dev.qnf.consensus.store.EventRetention;
@@ -17,7 +18,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -57,7 +57,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class FabricReplica implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FabricReplica.class);
-    private static final Message READ_BARRIER = Message.valueOf("read-barrier");
     private static final long TRANSFER_TIMEOUT_MS = 10_000;
     private static final long SNAPSHOT_TIMEOUT_MS = 60_000;
     /** How long a reply waits for this replica to apply the write too, before it is released anyway. */
@@ -71,6 +70,7 @@ public final class FabricReplica implements AutoCloseable {
     private final RaftClient client;
     private final RaftClient admin;
     private final CommandBatcher batcher;
+    private final ReadBarrier readBarrier;
     private final ExecutorService adminExecutor;
     /** Drained at close, not interrupted, so that every caller hears how its command ended. */
     private final ExecutorService replyExecutor;
@@ -80,6 +80,7 @@ public final class FabricReplica implements AutoCloseable {
 
     private FabricReplica(ReplicaConfig config, RaftPeerId self, RaftGroupId groupId, FabricStateMachine stateMachine,
                           RaftServer server, RaftClient client, RaftClient admin, CommandBatcher batcher,
+                          ReadBarrier readBarrier,
                           ExecutorService adminExecutor, ExecutorService replyExecutor, List<ExecutorService> executors) {
         this.config = config;
         this.self = self;
@@ -89,6 +90,7 @@ public final class FabricReplica implements AutoCloseable {
         this.client = client;
         this.admin = admin;
         this.batcher = batcher;
+        this.readBarrier = readBarrier;
         this.adminExecutor = adminExecutor;
         this.replyExecutor = replyExecutor;
         this.executors = executors;
@@ -153,6 +155,7 @@ public final class FabricReplica implements AutoCloseable {
                 new RatisTransport(client, codec, sendExecutor, sm::whenApplied, LOCAL_APPLY_WAIT),
                 tuning.batchLimits(), replyExecutor);
         FabricReplica replica = new FabricReplica(config, self, groupId, sm, server, client, admin, batcher,
+                new ReadBarrier(client, self, tuning),
                 adminExecutor, replyExecutor, List.of(sendExecutor, watchExecutor, adminExecutor));
         replica.registerMeters(config.meters());
         LOG.info("replica {} started at {} ({}), {}", config.id(), config.raftAddress(),
@@ -178,16 +181,9 @@ public final class FabricReplica implements AutoCloseable {
         if (consistency == ReadConsistency.STALE) {
             return CompletableFuture.completedFuture(stateMachine.image());
         }
-        // The server gets a read index from the leader and answers once it has applied that far, so the image
-        // taken afterwards holds every write acknowledged before this call.
-        return client.async().sendReadOnlyUnordered(READ_BARRIER, self).handle((reply, failure) -> {
-            Throwable problem = failure != null ? RatisTransport.unwrap(failure)
-                    : reply.isSuccess() ? null : reply.getException();
-            if (problem != null) {
-                throw new CompletionException(RatisTransport.unavailable(problem));
-            }
-            return stateMachine.image();
-        });
+        // Past the barrier this replica has applied every write acknowledged before the call, so the image taken
+        // afterwards holds them all.
+        return readBarrier.pass().thenApply(v -> stateMachine.image());
     }
 
     public FabricImage localImage() {

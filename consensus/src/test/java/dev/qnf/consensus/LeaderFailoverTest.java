@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -63,11 +64,14 @@ class LeaderFailoverTest {
             await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= 60);
             String killed = leader.id();
             cluster.stop(killed);
+            // Issued while no leader is known: it waits for the election instead of failing.
+            CompletableFuture<FabricImage> readDuringElection = survivors.get(1).read(ReadConsistency.LINEARIZABLE);
             for (Future<?> f : done) {
                 f.get(90, TimeUnit.SECONDS);
             }
             writers.shutdown();
 
+            assertThat(readDuringElection.get(20, TimeUnit.SECONDS).network("blue")).isPresent();
             FabricReplica newLeader = cluster.awaitLeader();
             assertThat(newLeader.id()).isNotEqualTo(killed);
             assertThat(acknowledged.size()).isGreaterThan(WRITERS * PER_WRITER / 2);
