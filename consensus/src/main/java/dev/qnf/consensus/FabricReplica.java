@@ -2,10 +2,11 @@ package dev.qnf.consensus;
 
 import dev.qnf.consensus.batch.CommandBatcher;
 import dev.qnf.consensus.codec.FabricCodec;
+import dev.qnf.consensus.error.ReplicaUnavailableException;
 import dev.qnf.consensus.raft.RaftTuning;
 import dev.qnf.consensus.raft.RatisProperties;
-import dev.qnf.consensus.raft.ReadBarrier;
 import dev.qnf.consensus.raft.RatisTransport;
+import dev.qnf.consensus.raft.ReadBarrier;
 import dev.qnf.consensus.statemachine.FabricStateMachine;
 import dev.qnf.consensus.store.EventRetention;
 import dev.qnf.consensus.watch.Watch;
@@ -17,32 +18,24 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SetConfigurationRequest;
-import org.apache.ratis.server.DivisionInfo;
-import org.apache.ratis.server.RaftConfiguration;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -53,45 +46,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The replicated fabric as one server process sees it: writes go through Raft in batches, reads come from the
  * local image (after a ReadIndex barrier when they must be linearizable), watches stream applied changes.
- * This class only wires Ratis, the state machine and the batcher together; each of those holds its own logic.
+ * This class only wires Ratis, the state machine, the batcher and the admin calls together; each holds its logic.
  */
 public final class FabricReplica implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FabricReplica.class);
-    private static final long TRANSFER_TIMEOUT_MS = 10_000;
-    private static final long SNAPSHOT_TIMEOUT_MS = 60_000;
     /** How long a reply waits for this replica to apply the write too, before it is released anyway. */
     private static final Duration LOCAL_APPLY_WAIT = Duration.ofSeconds(5);
 
     private final ReplicaConfig config;
-    private final RaftPeerId self;
-    private final RaftGroupId groupId;
     private final FabricStateMachine stateMachine;
     private final RaftServer server;
-    private final RaftClient client;
-    private final RaftClient admin;
+    private final List<RaftClient> clients;
     private final CommandBatcher batcher;
     private final ReadBarrier readBarrier;
-    private final ExecutorService adminExecutor;
+    private final RaftAdmin admin;
     /** Drained at close, not interrupted, so that every caller hears how its command ended. */
     private final ExecutorService replyExecutor;
-    /** Interrupted at close (senders, watch deliveries, admin calls). */
+    /** Interrupted at close: senders, watch deliveries, admin calls. */
     private final List<ExecutorService> executors;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private FabricReplica(ReplicaConfig config, RaftPeerId self, RaftGroupId groupId, FabricStateMachine stateMachine,
-                          RaftServer server, RaftClient client, RaftClient admin, CommandBatcher batcher,
-                          ReadBarrier readBarrier,
-                          ExecutorService adminExecutor, ExecutorService replyExecutor, List<ExecutorService> executors) {
+    private FabricReplica(ReplicaConfig config, FabricStateMachine stateMachine, RaftServer server,
+                          List<RaftClient> clients, CommandBatcher batcher, ReadBarrier readBarrier, RaftAdmin admin,
+                          ExecutorService replyExecutor, List<ExecutorService> executors) {
         this.config = config;
-        this.self = self;
-        this.groupId = groupId;
         this.stateMachine = stateMachine;
         this.server = server;
-        this.client = client;
-        this.admin = admin;
+        this.clients = clients;
         this.batcher = batcher;
         this.readBarrier = readBarrier;
-        this.adminExecutor = adminExecutor;
+        this.admin = admin;
         this.replyExecutor = replyExecutor;
         this.executors = executors;
     }
@@ -110,17 +94,19 @@ public final class FabricReplica implements AutoCloseable {
         RaftPeerId self = RaftPeerId.valueOf(config.id());
         RaftGroupId groupId = RaftGroupId.valueOf(UUID.fromString(config.groupId()));
         List<RaftPeer> peers = new ArrayList<>();
-        config.peers().forEach((id, addr) -> peers.add(peer(id, addr)));
+        config.peers().forEach((id, addr) -> peers.add(RaftAdmin.peer(id, addr)));
+        String id = config.id();
+
+        ExecutorService watchExecutor = Executors.newCachedThreadPool(daemon("qnf-watch-" + id));
+        ExecutorService sendExecutor = Executors.newFixedThreadPool(tuning.batchLimits().maxInFlight(),
+                daemon("qnf-send-" + id));
+        ExecutorService adminExecutor = Executors.newCachedThreadPool(daemon("qnf-admin-" + id));
+        ExecutorService replyExecutor = Executors.newSingleThreadExecutor(daemon("qnf-replies-" + id));
+        List<ExecutorService> executors = List.of(sendExecutor, watchExecutor, adminExecutor);
 
         FabricCodec codec = new FabricCodec();
-        ExecutorService watchExecutor = Executors.newCachedThreadPool(daemon("qnf-watch-" + config.id()));
-        ExecutorService replyExecutor = Executors.newSingleThreadExecutor(daemon("qnf-replies-" + config.id()));
-        ExecutorService adminExecutor = Executors.newCachedThreadPool(daemon("qnf-admin-" + config.id()));
-        ExecutorService sendExecutor = Executors.newFixedThreadPool(tuning.batchLimits().maxInFlight(),
-                daemon("qnf-send-" + config.id()));
         FabricStateMachine sm = new FabricStateMachine(dbDir, codec, new EventRetention(config.eventRetention()),
                 watchExecutor, tuning.watchMaxPending(), applyTimer(config));
-
         boolean formatted = Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()));
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(self)
@@ -135,30 +121,28 @@ public final class FabricReplica implements AutoCloseable {
             server.start();
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
-            watchExecutor.shutdownNow();
+            executors.forEach(ExecutorService::shutdownNow);
             replyExecutor.shutdownNow();
-            adminExecutor.shutdownNow();
-            sendExecutor.shutdownNow();
             throw e;
         }
 
         // A joining server knows only itself; the leader's NotLeader replies teach its clients the rest.
-        RaftGroup clientGroup = peers.isEmpty() ? RaftGroup.valueOf(groupId, peer(config.id(), config.raftAddress()))
+        RaftGroup clientGroup = peers.isEmpty() ? RaftGroup.valueOf(groupId, RaftAdmin.peer(id, config.raftAddress()))
                 : RaftGroup.valueOf(groupId, peers);
         RaftClient client = RaftClient.newBuilder().setRaftGroup(clientGroup)
                 .setProperties(RatisProperties.client(tuning)).setRetryPolicy(RatisProperties.clientRetry(tuning))
                 .build();
-        RaftClient admin = RaftClient.newBuilder().setRaftGroup(clientGroup)
+        RaftClient adminClient = RaftClient.newBuilder().setRaftGroup(clientGroup)
                 .setProperties(RatisProperties.admin(tuning)).setRetryPolicy(RatisProperties.adminRetry(tuning))
                 .build();
-        CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + config.id(), codec,
+        CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + id, codec,
                 new RatisTransport(client, codec, sendExecutor, sm::whenApplied, LOCAL_APPLY_WAIT),
                 tuning.batchLimits(), replyExecutor);
-        FabricReplica replica = new FabricReplica(config, self, groupId, sm, server, client, admin, batcher,
-                new ReadBarrier(client, self, tuning),
-                adminExecutor, replyExecutor, List.of(sendExecutor, watchExecutor, adminExecutor));
+        FabricReplica replica = new FabricReplica(config, sm, server, List.of(client, adminClient), batcher,
+                new ReadBarrier(client, self, tuning), new RaftAdmin(server, groupId, self, adminClient, adminExecutor),
+                replyExecutor, executors);
         replica.registerMeters(config.meters());
-        LOG.info("replica {} started at {} ({}), {}", config.id(), config.raftAddress(),
+        LOG.info("replica {} started at {} ({}), {}", id, config.raftAddress(),
                 config.joinMode() ? "joining" : "peers " + config.peers().keySet(), sm.image());
         return replica;
     }
@@ -173,10 +157,10 @@ public final class FabricReplica implements AutoCloseable {
      * failure is a {@link ReplicaUnavailableException}, after which the command may or may not have been applied.
      */
     public CompletableFuture<Reply> submit(Command command) {
-        Objects.requireNonNull(command, "command");
-        return batcher.submit(command);
+        return batcher.submit(Objects.requireNonNull(command, "command"));
     }
 
+    /** The fabric as of now ({@link ReadConsistency#LINEARIZABLE}) or as this replica last applied it. */
     public CompletableFuture<FabricImage> read(ReadConsistency consistency) {
         if (consistency == ReadConsistency.STALE) {
             return CompletableFuture.completedFuture(stateMachine.image());
@@ -186,6 +170,7 @@ public final class FabricReplica implements AutoCloseable {
         return readBarrier.pass().thenApply(v -> stateMachine.image());
     }
 
+    /** The last applied image, without a round trip. */
     public FabricImage localImage() {
         return stateMachine.image();
     }
@@ -199,80 +184,27 @@ public final class FabricReplica implements AutoCloseable {
     }
 
     public ClusterStatus status() {
-        RaftServer.Division division = division();
-        DivisionInfo info = division.getInfo();
-        RaftPeerId leader = info.getLeaderId();
-        RaftConfiguration conf = division.getRaftConf();
-        List<ClusterStatus.Member> members = new ArrayList<>();
-        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.FOLLOWER)) {
-            members.add(new ClusterStatus.Member(p.getId().toString(), p.getAddress(), roleOf(p.getId(), leader, info)));
-        }
-        for (RaftPeer p : conf.getCurrentPeers(RaftPeerRole.LISTENER)) {
-            members.add(new ClusterStatus.Member(p.getId().toString(), p.getAddress(), ClusterStatus.Role.LISTENER));
-        }
-        return new ClusterStatus(leader == null ? null : leader.toString(), info.getCurrentTerm(),
-                division.getRaftLog().getLastCommittedIndex(), info.getLastAppliedIndex(), members);
+        return admin.status();
     }
 
-    private ClusterStatus.Role roleOf(RaftPeerId peer, RaftPeerId leader, DivisionInfo info) {
-        if (peer.equals(self)) {
-            return switch (info.getCurrentRole()) {
-                case LEADER -> ClusterStatus.Role.LEADER;
-                case FOLLOWER -> ClusterStatus.Role.FOLLOWER;
-                case CANDIDATE -> ClusterStatus.Role.CANDIDATE;
-                case LISTENER -> ClusterStatus.Role.LISTENER;
-                default -> ClusterStatus.Role.UNKNOWN;
-            };
-        }
-        if (peer.equals(leader)) {
-            return ClusterStatus.Role.LEADER;
-        }
-        return leader == null ? ClusterStatus.Role.UNKNOWN : ClusterStatus.Role.FOLLOWER;
-    }
-
-    /** Adds a voting server; it catches up from the log, or from a snapshot if the log was purged. */
+    /** Adds a voting server; it catches up from the log, or from a checkpoint if the log was purged. */
     public CompletableFuture<Void> addServer(String id, String raftAddress) {
         HostPort.parse(raftAddress);
-        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(List.of(peer(id, raftAddress)))
-                .setMode(SetConfigurationRequest.Mode.ADD)
-                .build();
-        return adminCall(() -> admin.admin().setConfiguration(args));
+        return admin.addServer(id, raftAddress);
     }
 
-    /** Removes a server, comparing against this replica's view of the configuration so a stale view fails. */
     public CompletableFuture<Void> removeServer(String id) {
-        RaftPeerId target = RaftPeerId.valueOf(id);
-        Collection<RaftPeer> current = division().getRaftConf().getCurrentPeers(RaftPeerRole.FOLLOWER);
-        List<RaftPeer> remaining = current.stream().filter(p -> !p.getId().equals(target)).toList();
-        if (remaining.size() == current.size()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        SetConfigurationRequest.Arguments args = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(remaining)
-                .setServersInCurrentConf(List.copyOf(current))
-                .setMode(SetConfigurationRequest.Mode.COMPARE_AND_SET)
-                .build();
-        return adminCall(() -> admin.admin().setConfiguration(args));
+        return admin.removeServer(id);
     }
 
     /** Hands leadership to {@code id}, or with null makes the leader step down so that any server may win. */
     public CompletableFuture<Void> transferLeadership(String id) {
-        RaftPeerId target = id == null ? null : RaftPeerId.valueOf(id);
-        return adminCall(() -> admin.admin().transferLeadership(target, TRANSFER_TIMEOUT_MS));
+        return admin.transferLeadership(id);
     }
 
     /** Checkpoints this replica now (which lets Ratis purge its log); completes with the snapshot's log index. */
     public CompletableFuture<Long> takeSnapshot() {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                RaftClientReply reply = admin.getSnapshotManagementApi(self).create(true, SNAPSHOT_TIMEOUT_MS);
-                check(reply);
-                return reply.getLogIndex();
-            } catch (IOException e) {
-                throw new CompletionException(RatisTransport.unavailable(e));
-            }
-        }, adminExecutor);
+        return admin.takeSnapshot();
     }
 
     public ReplicaStats stats() {
@@ -286,8 +218,7 @@ public final class FabricReplica implements AutoCloseable {
             return;
         }
         batcher.close();
-        closeQuietly(client);
-        closeQuietly(admin);
+        clients.forEach(FabricReplica::closeQuietly);
         closeQuietly(server);
         stateMachine.close(); // normally done by the server already; idempotent
         executors.forEach(ExecutorService::shutdownNow);
@@ -298,35 +229,6 @@ public final class FabricReplica implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         LOG.info("replica {} closed", config.id());
-    }
-
-    private interface AdminCall {
-        RaftClientReply call() throws IOException;
-    }
-
-    private CompletableFuture<Void> adminCall(AdminCall call) {
-        return CompletableFuture.supplyAsync(() -> {
-            try {
-                check(call.call());
-                return null;
-            } catch (IOException e) {
-                throw new CompletionException(RatisTransport.unavailable(e));
-            }
-        }, adminExecutor);
-    }
-
-    private static void check(RaftClientReply reply) throws IOException {
-        if (!reply.isSuccess()) {
-            throw RatisTransport.unavailable(reply.getException());
-        }
-    }
-
-    private RaftServer.Division division() {
-        try {
-            return server.getDivision(groupId);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static Timer applyTimer(ReplicaConfig config) {
@@ -348,10 +250,6 @@ public final class FabricReplica implements AutoCloseable {
                 .description("Commands sent in those entries").tag("replica", replica).register(meters);
         FunctionCounter.builder("qnf_snapshot_installs", stateMachine, FabricStateMachine::snapshotInstalls)
                 .description("Snapshots installed from a leader").tag("replica", replica).register(meters);
-    }
-
-    private static RaftPeer peer(String id, String address) {
-        return RaftPeer.newBuilder().setId(id).setAddress(address).build();
     }
 
     private static ThreadFactory daemon(String prefix) {

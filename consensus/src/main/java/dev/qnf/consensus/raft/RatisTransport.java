@@ -1,6 +1,6 @@
 package dev.qnf.consensus.raft;
 
-import dev.qnf.consensus.ReplicaUnavailableException;
+import dev.qnf.consensus.error.ReplicaUnavailableException;
 import dev.qnf.consensus.batch.CommandBatcher;
 import dev.qnf.consensus.codec.FabricCodec;
 import dev.qnf.consensus.statemachine.BatchRejectedException;

@@ -7,7 +7,6 @@ import dev.qnf.consensus.codec.FabricCodec;
 import dev.qnf.consensus.store.AppliedMark;
 import dev.qnf.consensus.store.EventRetention;
 import dev.qnf.consensus.store.StateStore;
-import dev.qnf.consensus.watch.EventHistory;
 import dev.qnf.consensus.watch.WatchHub;
 import dev.qnf.fabric.state.FabricImage;
 import io.micrometer.core.instrument.Timer;
@@ -36,44 +35,38 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * Adapts Ratis to the fabric: decodes committed batches, lets {@link BatchApplier} decide, persists the outcome
- * in the {@link StateStore}, publishes the next image and tells watchers. Snapshots are store checkpoints
- * ({@link CheckpointStorage}). Apply, snapshots and snapshot installation all run on Ratis's single apply thread;
- * the lock only keeps watch history readers off a store that is being swapped or closed.
+ * Adapts Ratis to the fabric: decodes committed batches, lets {@link BatchApplier} decide, persists the outcome,
+ * publishes the next image and tells watchers. Snapshots are store checkpoints ({@link CheckpointStorage});
+ * the store itself and its replacement by a checkpoint live in {@link LiveStore}.
  */
-public final class FabricStateMachine extends BaseStateMachine implements EventHistory {
+public final class FabricStateMachine extends BaseStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(FabricStateMachine.class);
 
-    private final Path dbDir;
     private final FabricCodec codec;
-    private final EventRetention retention;
-    private final CheckpointStorage storage = new CheckpointStorage();
-    private final ReentrantReadWriteLock storeLock = new ReentrantReadWriteLock();
+    private final CheckpointStorage checkpoints = new CheckpointStorage();
+    private final LiveStore live;
     private final WatchHub watches;
     private final Timer applyTimer;
+    private final AppliedWaiters appliedWaiters = new AppliedWaiters();
     private final AtomicLong entriesApplied = new AtomicLong();
     private final AtomicLong entriesSkipped = new AtomicLong();
     private final AtomicLong snapshotInstalls = new AtomicLong();
-    private final AppliedWaiters appliedWaiters = new AppliedWaiters();
 
-    private volatile StateStore store;
     private volatile FabricImage image = FabricImage.empty();
 
     /**
-     * @param dbDir          the live database; must lie outside the Raft storage, whose snapshot directory
-     *                       Ratis replaces wholesale when a follower installs a snapshot
-     * @param watchExecutor  runs watch deliveries, so that a slow watcher never holds up apply
-     * @param applyTimer     nullable; records the time to apply each entry
+     * @param dbDir         the live database; must lie outside the Raft storage, whose snapshot directory
+     *                      Ratis replaces wholesale when a follower installs a snapshot
+     * @param watchExecutor runs watch deliveries, so that a slow watcher never holds up apply
+     * @param applyTimer    nullable; records the time to apply each entry
      */
     public FabricStateMachine(Path dbDir, FabricCodec codec, EventRetention retention, Executor watchExecutor,
                               int watchMaxPending, Timer applyTimer) {
-        this.dbDir = dbDir;
         this.codec = codec;
-        this.retention = retention;
-        this.watches = new WatchHub(this, this::image, watchExecutor, watchMaxPending);
+        this.live = new LiveStore(dbDir, codec, retention);
+        this.watches = new WatchHub(live, this::image, watchExecutor, watchMaxPending);
         this.applyTimer = applyTimer;
     }
 
@@ -81,13 +74,13 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
         return image;
     }
 
+    public WatchHub watches() {
+        return watches;
+    }
+
     /** Completes once this replica has applied {@code index} (any kind of entry), so its image reflects it. */
     public CompletableFuture<Void> whenApplied(long index) {
         return appliedWaiters.await(index);
-    }
-
-    public WatchHub watches() {
-        return watches;
     }
 
     /** Entries applied since this process started (replayed ones excluded). */
@@ -107,44 +100,27 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
 
     @Override
     public StateMachineStorage getStateMachineStorage() {
-        return storage;
+        return checkpoints;
     }
 
     @Override
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
-        storage.init(raftStorage);
-        storeLock.writeLock().lock();
-        try {
-            StateStore opened = StateStore.open(dbDir, codec, retention);
-            Optional<CheckpointStorage.Checkpoint> newest = storage.newest();
-            // A checkpoint newer than the store means the store was lost or a snapshot install was interrupted
-            // after Ratis had published it; the log before that checkpoint may be gone, so start from it.
-            if (newest.isPresent() && newest.get().index() > opened.applied().index()) {
-                LOG.info("store at {} is behind checkpoint {}; restoring it", opened.applied(), newest.get().dir());
-                opened.close();
-                CheckpointRestore.replace(newest.get().dir(), dbDir);
-                opened = StateStore.open(dbDir, codec, retention);
-            }
-            load(opened);
-        } finally {
-            storeLock.writeLock().unlock();
-        }
+        checkpoints.init(raftStorage);
+        publish(live.open(checkpoints.newest()));
         LifeCycle lc = getLifeCycle();
         lc.transition(LifeCycle.State.STARTING);
         lc.transition(LifeCycle.State.RUNNING);
     }
 
-    /** Builds the image from the store and reports the store's position to Ratis. */
-    private void load(StateStore opened) throws IOException {
-        AppliedMark applied = opened.applied();
-        image = FabricImage.of(Math.max(0, applied.index()), opened.loadResources());
-        store = opened;
+    /** Makes a freshly opened store current and reports its position to Ratis. */
+    private void publish(LiveStore.Loaded loaded) {
+        image = loaded.image();
+        AppliedMark applied = loaded.applied();
         if (applied.index() >= 0) {
             setLastAppliedTermIndex(TermIndex.valueOf(applied.term(), applied.index()));
             appliedWaiters.advance(applied.index());
         }
-        LOG.info("loaded {} applied at {}", image, applied);
     }
 
     @Override
@@ -158,22 +134,12 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
     /** Called after Ratis installed a snapshot from the leader: the newest checkpoint becomes the store. */
     @Override
     public void reinitialize() throws IOException {
-        storeLock.writeLock().lock();
-        try {
-            storage.refresh();
-            CheckpointStorage.Checkpoint checkpoint = storage.newest()
-                    .orElseThrow(() -> new IOException("no checkpoint to reinitialize from in " + storage.getSnapshotDir()));
-            StateStore old = store;
-            store = null;
-            if (old != null) {
-                old.close();
-            }
-            CheckpointRestore.replace(checkpoint.dir(), dbDir);
-            load(StateStore.open(dbDir, codec, retention));
-        } finally {
-            storeLock.writeLock().unlock();
-        }
+        checkpoints.refresh();
+        CheckpointStorage.Checkpoint checkpoint = checkpoints.newest().orElseThrow(
+                () -> new IOException("no checkpoint to reinitialize from in " + checkpoints.getSnapshotDir()));
+        publish(live.replaceWith(checkpoint));
         snapshotInstalls.incrementAndGet();
+        // The history between the old state and the checkpoint never passed through here.
         watches.resyncAll();
         LifeCycle lc = getLifeCycle();
         if (lc.compareAndTransition(LifeCycle.State.PAUSED, LifeCycle.State.STARTING)) {
@@ -193,15 +159,11 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
         try {
             proposed = codec.decodeSlots(request.getMessage().getContent().toByteArray());
         } catch (CodecException e) {
-            TransactionContext trx = builder.build();
-            trx.setException(e);
-            return trx;
+            return builder.build().setException(e);
         }
         BatchApplier.Validation validation = BatchApplier.validate(image, proposed);
         if (validation.allRefused()) {
-            TransactionContext trx = builder.build();
-            trx.setException(BatchRejectedException.of(codec, validation.replies()));
-            return trx;
+            return builder.build().setException(BatchRejectedException.of(codec, validation.replies()));
         }
         if (validation.anyRefused()) {
             builder.setLogData(ByteString.copyFrom(codec.encodeSlots(validation.slots())));
@@ -213,8 +175,8 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
-        StateStore current = store;
-        if (index <= current.applied().index()) {
+        StateStore store = live.current();
+        if (index <= store.applied().index()) {
             // Ratis replays from the last snapshot; the store already holds this entry. Its replies are gone,
             // which only matters to a client retrying across a restart; it sees an unknown outcome.
             entriesSkipped.incrementAndGet();
@@ -225,11 +187,12 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
         List<Slot> slots = codec.decodeSlots(entry.getStateMachineLogEntry().getLogData().toByteArray());
         BatchApplier.Outcome outcome = BatchApplier.apply(image, slots, index);
         try {
-            current.commit(entry.getTerm(), index, outcome.changes());
+            store.commit(entry.getTerm(), index, outcome.changes());
         } catch (IOException e) {
             // Thrown, not returned: Ratis then stops this server instead of moving past an entry it did not store.
             throw new UncheckedIOException("cannot store entry " + index, e);
         }
+        // Order matters to watches: stored, then the image, then the event (see WatchHub).
         image = outcome.image();
         updateLastAppliedTermIndex(entry.getTerm(), index);
         if (!outcome.changes().isEmpty()) {
@@ -258,21 +221,21 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
      */
     @Override
     public long takeSnapshot() throws IOException {
-        StateStore current = store;
-        AppliedMark applied = current.applied();
+        StateStore store = live.current();
+        AppliedMark applied = store.applied();
         if (applied.index() < 0) {
             return RaftLog.INVALID_LOG_INDEX;
         }
-        Optional<CheckpointStorage.Checkpoint> newest = storage.newest();
+        Optional<CheckpointStorage.Checkpoint> newest = checkpoints.newest();
         if (newest.isPresent() && newest.get().index() >= applied.index()) {
             return newest.get().index();
         }
         TermIndex ti = TermIndex.valueOf(applied.term(), applied.index());
-        Path target = storage.pathFor(ti);
+        Path target = checkpoints.pathFor(ti);
         // RocksDB builds a checkpoint in "<target>.tmp" and renames it; one left by a crash would block this one.
         CheckpointStorage.deleteRecursively(target.resolveSibling(target.getFileName() + ".tmp"));
-        current.checkpoint(target);
-        storage.refresh();
+        store.checkpoint(target);
+        checkpoints.refresh();
         LOG.info("took checkpoint at {}", ti);
         return applied.index();
     }
@@ -284,31 +247,8 @@ public final class FabricStateMachine extends BaseStateMachine implements EventH
     }
 
     @Override
-    public Page read(long from, long to, int limit) throws IOException {
-        storeLock.readLock().lock();
-        try {
-            StateStore current = store;
-            if (current == null) {
-                throw new IOException("state machine is closed");
-            }
-            return current.readEvents(from, to, limit);
-        } finally {
-            storeLock.readLock().unlock();
-        }
-    }
-
-    @Override
     public void close() {
         watches.close();
-        storeLock.writeLock().lock();
-        try {
-            StateStore current = store;
-            store = null;
-            if (current != null) {
-                current.close();
-            }
-        } finally {
-            storeLock.writeLock().unlock();
-        }
+        live.close();
     }
 }

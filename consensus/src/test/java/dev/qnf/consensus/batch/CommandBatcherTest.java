@@ -1,6 +1,6 @@
 package dev.qnf.consensus.batch;
 
-import dev.qnf.consensus.ReplicaUnavailableException;
+import dev.qnf.consensus.error.ReplicaUnavailableException;
 import dev.qnf.consensus.apply.Slot;
 import dev.qnf.consensus.codec.FabricCodec;
 import dev.qnf.fabric.command.Release;

@@ -1,4 +1,4 @@
-package dev.qnf.consensus;
+package dev.qnf.consensus.error;
 
 import java.io.IOException;
 
