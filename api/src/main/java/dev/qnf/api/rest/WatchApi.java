@@ -32,7 +32,7 @@ public final class WatchApi {
     public HttpResponse watch(ServiceRequestContext ctx, @Param("from") Optional<Long> from) {
         StreamWriter<HttpData> body = StreamMessage.streaming();
         // Subscribing first lets a bad revision still be a plain 400; early lines wait in the writer.
-        Subscription subscription = fabric.watch(from.orElse(null), new WatchLines(body::tryWrite, body::close));
+        Subscription subscription = fabric.watch(from.orElse(null), new WatchLines(body));
         body.whenComplete().handle((ok, failure) -> {
             subscription.close();
             return null;

@@ -2,25 +2,33 @@ package dev.qnf.api.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.linecorp.armeria.common.HttpData;
+import com.linecorp.armeria.common.stream.StreamWriter;
 import dev.qnf.api.backend.WatchListener;
 import dev.qnf.api.json.Json;
 import dev.qnf.api.json.WatchMessage;
 import dev.qnf.fabric.state.Change;
 import dev.qnf.fabric.state.FabricImage;
 
+import java.time.Duration;
 import java.util.List;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
-/** Turns watch deliveries into ndjson lines: one {@link WatchMessage} per revision, or a RESYNC line. */
+/**
+ * Turns watch deliveries into ndjson lines: one {@link WatchMessage} per revision, or a RESYNC line.
+ *
+ * <p>Backpressure: after each line the delivery thread waits until the HTTP stream has taken it. A client that
+ * reads slowly therefore slows its own watch, whose bounded queue in the replica turns into a RESYNC rather than
+ * into memory here; a client that takes nothing for {@link #STALL_LIMIT} is disconnected and resumes on reconnect.
+ */
 final class WatchLines implements WatchListener {
-    private final Predicate<HttpData> write;
-    private final Consumer<Throwable> fail;
+    static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
-    /** {@code write} returns false once the stream is closed, after which lines are dropped. */
-    WatchLines(Predicate<HttpData> write, Consumer<Throwable> fail) {
-        this.write = write;
-        this.fail = fail;
+    private final StreamWriter<HttpData> out;
+
+    WatchLines(StreamWriter<HttpData> out) {
+        this.out = out;
     }
 
     static WatchMessage.Event event(Change change) {
@@ -48,18 +56,31 @@ final class WatchLines implements WatchListener {
 
     @Override
     public void onError(Throwable t) {
-        fail.accept(t);
+        out.close(t);
     }
 
     private void line(WatchMessage message) {
+        byte[] line;
         try {
             byte[] json = Json.strict().writeValueAsBytes(message);
-            byte[] line = new byte[json.length + 1];
+            line = new byte[json.length + 1];
             System.arraycopy(json, 0, line, 0, json.length);
             line[json.length] = '\n';
-            write.test(HttpData.wrap(line));
         } catch (JsonProcessingException e) {
-            fail.accept(e);
+            out.close(e);
+            return;
+        }
+        if (!out.tryWrite(HttpData.wrap(line))) {
+            return; // the client is gone; the subscription is being closed
+        }
+        try {
+            out.whenConsumed().get(STALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            out.close(new TimeoutException("watch client took nothing for " + STALL_LIMIT));
+        } catch (ExecutionException e) {
+            // the stream ended while waiting
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
