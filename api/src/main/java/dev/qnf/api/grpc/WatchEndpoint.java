@@ -12,6 +12,7 @@ import dev.qnf.api.v1.WatchRequest;
 import dev.qnf.api.v1.WatchResponse;
 import dev.qnf.fabric.state.Change;
 import dev.qnf.fabric.state.FabricImage;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
@@ -31,9 +32,11 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
         ServiceRequestContext.current().clearRequestTimeout();
         ServerCallStreamObserver<WatchResponse> call = (ServerCallStreamObserver<WatchResponse>) out;
         AtomicReference<Subscription> subscription = new AtomicReference<>();
+        Sink sink = new Sink(call);
         call.setOnCancelHandler(() -> close(subscription));
+        call.setOnReadyHandler(sink::ready);
         try {
-            subscription.set(fabric.watch(r.hasFromRevision() ? r.getFromRevision() : null, new Sink(call)));
+            subscription.set(fabric.watch(r.hasFromRevision() ? r.getFromRevision() : null, sink));
         } catch (RuntimeException e) {
             out.onError(e);
             return;
@@ -50,8 +53,27 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
         }
     }
 
-    /** Deliveries come one at a time, so the observer is never called concurrently. */
-    private record Sink(ServerCallStreamObserver<WatchResponse> call) implements WatchListener {
+    /**
+     * Deliveries come one at a time, so the observer is never called concurrently. Backpressure as for REST: while
+     * the call cannot take more, the delivery thread waits (the replica's bounded queue turns a long wait into a
+     * resync); a call that takes nothing for {@link #STALL_LIMIT_MILLIS} is ended.
+     */
+    static final long STALL_LIMIT_MILLIS = 30_000;
+
+    private static final class Sink implements WatchListener {
+        private final ServerCallStreamObserver<WatchResponse> call;
+        private final Object readiness = new Object();
+
+        Sink(ServerCallStreamObserver<WatchResponse> call) {
+            this.call = call;
+        }
+
+        void ready() {
+            synchronized (readiness) {
+                readiness.notifyAll();
+            }
+        }
+
         @Override
         public void onEvents(long revision, List<Change> changes) {
             send(WatchResponse.newBuilder().setRevision(revision).setEvents(EventBatch.newBuilder()
@@ -74,9 +96,31 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
         }
 
         private void send(WatchResponse message) {
-            if (!call.isCancelled()) {
-                call.onNext(message);
+            if (call.isCancelled() || !awaitReady()) {
+                return;
             }
+            call.onNext(message);
+        }
+
+        private boolean awaitReady() {
+            long deadline = System.currentTimeMillis() + STALL_LIMIT_MILLIS;
+            synchronized (readiness) {
+                while (!call.isReady() && !call.isCancelled()) {
+                    long left = deadline - System.currentTimeMillis();
+                    if (left <= 0) {
+                        call.onError(Status.UNAVAILABLE.withDescription("watch client took nothing for "
+                                + STALL_LIMIT_MILLIS + " ms; reconnect from the last revision").asRuntimeException());
+                        return false;
+                    }
+                    try {
+                        readiness.wait(Math.min(left, 1000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }
+            }
+            return !call.isCancelled();
         }
     }
 }

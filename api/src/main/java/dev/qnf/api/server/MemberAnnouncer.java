@@ -1,5 +1,6 @@
 package dev.qnf.api.server;
 
+import dev.qnf.api.backend.Committed;
 import dev.qnf.api.backend.FabricBackend;
 import dev.qnf.fabric.command.AnnounceMember;
 import dev.qnf.fabric.model.Member;
@@ -60,15 +61,14 @@ final class MemberAnnouncer implements AutoCloseable {
             schedule(next);
             return;
         }
-        CompletableFuture<?> submitted;
+        CompletableFuture<Committed> submitted;
         try {
             submitted = backend.submit(command);
         } catch (RuntimeException e) {
             submitted = CompletableFuture.failedFuture(e);
         }
         submitted.orTimeout(MAX_DELAY.toMillis(), TimeUnit.MILLISECONDS).whenComplete((committed, failure) -> {
-            if (failure == null && committed instanceof dev.qnf.api.backend.Committed c
-                    && c.reply() instanceof Reply.Ok) {
+            if (failure == null && committed.reply() instanceof Reply.Ok) {
                 log.info("announced {} at {}", command.member().id(), command.member().apiAddress());
                 done.complete(null);
                 timer.shutdown();

@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * One QNF control-plane server: the replicated fabric, then gRPC and REST on one port, then the announcement of
@@ -112,7 +113,7 @@ public final class QnfServer implements AutoCloseable {
     }
 
     /** Completes once this server's API URL is recorded in the fabric. */
-    public java.util.concurrent.CompletableFuture<Void> announced() {
+    public CompletableFuture<Void> announced() {
         return announcer.done();
     }
 
