@@ -136,7 +136,8 @@ public final class FabricReplica implements AutoCloseable {
                 .setProperties(RatisProperties.admin(tuning)).setRetryPolicy(RatisProperties.adminRetry(tuning))
                 .build();
         CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + id, codec,
-                new RatisTransport(client, codec, sendExecutor, sm::whenApplied, LOCAL_APPLY_WAIT),
+                new RatisTransport(client, codec, sendExecutor, sm::whenApplied, () -> sm.image().revision(),
+                        LOCAL_APPLY_WAIT),
                 tuning.batchLimits(), replyExecutor);
         FabricReplica replica = new FabricReplica(config, sm, server, List.of(client, adminClient), batcher,
                 new ReadBarrier(client, self, tuning), new RaftAdmin(server, groupId, self, adminClient, adminExecutor),
@@ -157,7 +158,13 @@ public final class FabricReplica implements AutoCloseable {
      * failure is a {@link ReplicaUnavailableException}, after which the command may or may not have been applied.
      */
     public CompletableFuture<Reply> submit(Command command) {
-        return batcher.submit(Objects.requireNonNull(command, "command"));
+        return submitWithRevision(command).thenApply(SubmitResult::reply);
+    }
+
+    /** {@link #submit}, also telling the revision of the state that answered (for "watch from here on"). */
+    public CompletableFuture<SubmitResult> submitWithRevision(Command command) {
+        return batcher.submit(Objects.requireNonNull(command, "command"))
+                .thenApply(a -> new SubmitResult(a.reply(), a.revision()));
     }
 
     /** The fabric as of now ({@link ReadConsistency#LINEARIZABLE}) or as this replica last applied it. */

@@ -14,9 +14,10 @@ import java.util.UUID;
  * How one control-plane server takes part in the Raft group. Null durations, a null group id and zero counts
  * take their defaults, so {@link #builder} is only needed for what differs.
  *
- * @param raftAddress {@code host:port} this server listens on for Raft, with an explicit port
- * @param peers       id to {@code host:port} of every initial member, this one included; empty to join an
- *                    existing group, whose leader then adds this server
+ * @param raftAddress {@code host:port} this server binds for Raft, with an explicit port (may be a wildcard host)
+ * @param peers       id to {@code host:port} at which every initial member is reached, this one included (its
+ *                    entry is the address the others use, which may differ from {@code raftAddress} behind NAT
+ *                    or a wildcard bind); empty to join an existing group, whose leader then adds this server
  * @param meters      nullable
  */
 public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<String, String> peers, String groupId,
@@ -38,12 +39,8 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
         HostPort.parse(raftAddress);
         peers = peers == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(peers));
         if (!peers.isEmpty()) {
-            String own = peers.get(id);
-            if (own == null) {
+            if (!peers.containsKey(id)) {
                 throw new IllegalArgumentException("peers must include this replica '" + id + "': " + peers);
-            }
-            if (!own.equals(raftAddress)) {
-                throw new IllegalArgumentException("peers list " + id + " at " + own + " but raftAddress is " + raftAddress);
             }
             peers.values().forEach(HostPort::parse);
         }

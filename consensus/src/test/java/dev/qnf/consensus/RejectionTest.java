@@ -40,7 +40,10 @@ class RejectionTest {
             long commit = settledCommitIndex(leader);
             long revision = via.localImage().revision();
 
-            Reply overlap = via.submit(network("green", "10.11.128.0/17")).get(15, TimeUnit.SECONDS);
+            SubmitResult overlapResult = via.submitWithRevision(network("green", "10.11.128.0/17"))
+                    .get(15, TimeUnit.SECONDS);
+            Reply overlap = overlapResult.reply();
+            assertThat(overlapResult.revision()).isEqualTo(revision);
             Reply unknownNetwork = leader.submit(allocate("nowhere", "e1")).get(15, TimeUnit.SECONDS);
 
             assertThat(overlap).isInstanceOfSatisfying(Reply.Rejected.class, r -> {

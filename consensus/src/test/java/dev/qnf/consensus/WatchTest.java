@@ -26,8 +26,9 @@ class WatchTest {
     private static List<Long> allocateOneByOne(FabricReplica r, String prefix, int n) throws Exception {
         List<Long> revisions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            r.submit(allocate("blue", prefix + i)).get(15, TimeUnit.SECONDS);
-            revisions.add(r.localImage().revision());
+            SubmitResult result = r.submitWithRevision(allocate("blue", prefix + i)).get(15, TimeUnit.SECONDS);
+            assertThat(r.localImage().revision()).isGreaterThanOrEqualTo(result.revision());
+            revisions.add(result.revision());
         }
         return revisions;
     }

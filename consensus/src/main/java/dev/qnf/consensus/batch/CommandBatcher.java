@@ -26,7 +26,18 @@ public final class CommandBatcher implements AutoCloseable {
     /** Sends one encoded batch; completes with one reply per command, in order. */
     @FunctionalInterface
     public interface Transport {
-        CompletableFuture<List<Reply>> send(byte[] batch);
+        CompletableFuture<Sent> send(byte[] batch);
+    }
+
+    /** The replies to a batch and the revision of the state that produced them. */
+    public record Sent(List<Reply> replies, long revision) {
+        public Sent {
+            replies = List.copyOf(replies);
+        }
+    }
+
+    /** One caller's share of a batch. */
+    public record Answer(Reply reply, long revision) {
     }
 
     /** Bounds on one batch and on how many batches may await their replies at once. */
@@ -40,7 +51,7 @@ public final class CommandBatcher implements AutoCloseable {
         }
     }
 
-    private record Pending(byte[] slot, CompletableFuture<Reply> reply) {
+    private record Pending(byte[] slot, CompletableFuture<Answer> reply) {
     }
 
     private final FabricCodec codec;
@@ -69,8 +80,8 @@ public final class CommandBatcher implements AutoCloseable {
         this.sender.start();
     }
 
-    public CompletableFuture<Reply> submit(Command command) {
-        CompletableFuture<Reply> reply = new CompletableFuture<>();
+    public CompletableFuture<Answer> submit(Command command) {
+        CompletableFuture<Answer> reply = new CompletableFuture<>();
         if (closed) {
             reply.completeExceptionally(new ReplicaUnavailableException("replica is closed"));
             return reply;
@@ -133,31 +144,31 @@ public final class CommandBatcher implements AutoCloseable {
         commandsSent.addAndGet(batch.size());
         List<byte[]> slots = new ArrayList<>(batch.size());
         batch.forEach(p -> slots.add(p.slot()));
-        CompletableFuture<List<Reply>> sent;
+        CompletableFuture<Sent> sent;
         try {
             sent = transport.send(FabricCodec.joinSlots(slots));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
-        sent.whenComplete((replies, failure) -> {
+        sent.whenComplete((result, failure) -> {
             inFlight.release();
-            completions.execute(() -> complete(batch, replies, failure));
+            completions.execute(() -> complete(batch, result, failure));
         });
     }
 
-    private static void complete(List<Pending> batch, List<Reply> replies, Throwable failure) {
+    private static void complete(List<Pending> batch, Sent result, Throwable failure) {
         if (failure instanceof CompletionException && failure.getCause() != null) {
             failure = failure.getCause();
         }
-        if (failure == null && replies.size() != batch.size()) {
-            failure = new ReplicaUnavailableException("outcome unknown: got " + replies.size()
+        if (failure == null && result.replies().size() != batch.size()) {
+            failure = new ReplicaUnavailableException("outcome unknown: got " + result.replies().size()
                     + " replies for a batch of " + batch.size());
         }
         for (int i = 0; i < batch.size(); i++) {
             if (failure != null) {
                 batch.get(i).reply().completeExceptionally(failure);
             } else {
-                batch.get(i).reply().complete(replies.get(i));
+                batch.get(i).reply().complete(new Answer(result.replies().get(i), result.revision()));
             }
         }
     }

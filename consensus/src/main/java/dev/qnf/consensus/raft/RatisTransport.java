@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.function.LongSupplier;
 
 /**
  * Sends batches through Ratis. A batch the leader rejected whole comes back as an exception carrying the
@@ -39,41 +40,47 @@ public final class RatisTransport implements CommandBatcher.Transport {
     private final FabricCodec codec;
     private final Executor senders;
     private final LongFunction<CompletableFuture<Void>> appliedLocally;
+    private final LongSupplier appliedRevision;
     private final Duration localApplyWait;
 
-    private record Sent(List<Reply> replies, long logIndex) {
-    }
-
+    /**
+     * @param appliedLocally  completes once this replica has applied a log index
+     * @param appliedRevision this replica's current revision, which answers a batch rejected before the log
+     */
     public RatisTransport(RaftClient client, FabricCodec codec, Executor senders,
-                          LongFunction<CompletableFuture<Void>> appliedLocally, Duration localApplyWait) {
+                          LongFunction<CompletableFuture<Void>> appliedLocally, LongSupplier appliedRevision,
+                          Duration localApplyWait) {
         this.client = client;
         this.codec = codec;
         this.senders = senders;
         this.appliedLocally = appliedLocally;
+        this.appliedRevision = appliedRevision;
         this.localApplyWait = localApplyWait;
     }
 
     @Override
-    public CompletableFuture<List<Reply>> send(byte[] batch) {
+    public CompletableFuture<CommandBatcher.Sent> send(byte[] batch) {
         Message message = Message.valueOf(ByteString.copyFrom(batch));
         return CompletableFuture.supplyAsync(() -> call(message), senders).thenCompose(sent -> {
-            if (sent.logIndex() < 0) {
-                return CompletableFuture.completedFuture(sent.replies());
+            if (sent.revision() < 0) {
+                return CompletableFuture.completedFuture(
+                        new CommandBatcher.Sent(sent.replies(), appliedRevision.getAsLong()));
             }
-            return appliedLocally.apply(sent.logIndex())
+            return appliedLocally.apply(sent.revision())
                     .completeOnTimeout(null, localApplyWait.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenApply(v -> sent.replies());
+                    .thenApply(v -> sent);
         });
     }
 
-    private Sent call(Message message) {
+    /** The replies, and the entry's log index or -1 when nothing was appended. */
+    private CommandBatcher.Sent call(Message message) {
         RaftClientReply reply;
         try {
             reply = client.io().send(message);
         } catch (IOException | RuntimeException e) {
             Optional<List<Reply>> rejected = BatchRejectedException.repliesIn(e, codec);
             if (rejected.isPresent()) {
-                return new Sent(rejected.get(), -1);
+                return new CommandBatcher.Sent(rejected.get(), -1);
             }
             throw new CompletionException(unavailable(e));
         }
@@ -86,7 +93,7 @@ public final class RatisTransport implements CommandBatcher.Transport {
             throw new CompletionException(new ReplicaUnavailableException("outcome unknown for log index "
                     + reply.getLogIndex()));
         }
-        return new Sent(codec.decodeReplies(content.toByteArray()), reply.getLogIndex());
+        return new CommandBatcher.Sent(codec.decodeReplies(content.toByteArray()), reply.getLogIndex());
     }
 
     public static ReplicaUnavailableException unavailable(Throwable cause) {

@@ -29,9 +29,10 @@ class CommandBatcherTest {
         private final ExecutorService pool = Executors.newCachedThreadPool();
 
         @Override
-        public CompletableFuture<List<Reply>> send(byte[] batch) {
+        public CompletableFuture<CommandBatcher.Sent> send(byte[] batch) {
             List<Slot> slots = codec.decodeSlots(batch);
             sizes.add(slots.size());
+            long revision = sizes.size();
             return CompletableFuture.supplyAsync(() -> {
                 sleep(20);
                 List<Reply> replies = new ArrayList<>();
@@ -39,7 +40,7 @@ class CommandBatcherTest {
                     Release r = (Release) ((Slot.Proposed) s).command();
                     replies.add(new Reply.Rejected(dev.qnf.fabric.state.ErrorCode.NOT_FOUND, r.endpoint()));
                 }
-                return replies;
+                return new CommandBatcher.Sent(replies, revision);
             }, pool);
         }
     }
@@ -59,14 +60,15 @@ class CommandBatcherTest {
                 new CommandBatcher.Limits(64, 1 << 20, 2), completions)) {
             int n = 400;
             ExecutorService callers = Executors.newFixedThreadPool(32);
-            List<CompletableFuture<Reply>> replies = new CopyOnWriteArrayList<>();
+            List<CompletableFuture<CommandBatcher.Answer>> replies = new CopyOnWriteArrayList<>();
             CountDownLatch submitted = new CountDownLatch(n);
             for (int i = 0; i < n; i++) {
                 String id = "e" + i;
                 callers.execute(() -> {
-                    replies.add(batcher.submit(new Release("net", id)).thenApply(r -> {
-                        assertThat(((Reply.Rejected) r).message()).isEqualTo(id);
-                        return r;
+                    replies.add(batcher.submit(new Release("net", id)).thenApply(a -> {
+                        assertThat(((Reply.Rejected) a.reply()).message()).isEqualTo(id);
+                        assertThat(a.revision()).isPositive();
+                        return a;
                     }));
                     submitted.countDown();
                 });
@@ -87,7 +89,7 @@ class CommandBatcherTest {
                 new ReplicaUnavailableException("no leader"));
         try (CommandBatcher batcher = new CommandBatcher("t", codec, failing, CommandBatcher.Limits.DEFAULT,
                 completions)) {
-            CompletableFuture<Reply> r = batcher.submit(new Release("net", "a"));
+            CompletableFuture<CommandBatcher.Answer> r = batcher.submit(new Release("net", "a"));
             assertThatThrownBy(() -> r.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ReplicaUnavailableException.class)
                     .hasMessageContaining("no leader");
         }
@@ -95,7 +97,8 @@ class CommandBatcherTest {
 
     @Test
     void aShortReplyIsAnUnknownOutcomeNotAShiftedAnswer() {
-        CommandBatcher.Transport shortReply = batch -> CompletableFuture.completedFuture(List.of());
+        CommandBatcher.Transport shortReply = batch -> CompletableFuture.completedFuture(
+                new CommandBatcher.Sent(List.of(), 1));
         try (CommandBatcher batcher = new CommandBatcher("t", codec, shortReply, CommandBatcher.Limits.DEFAULT,
                 completions)) {
             assertThatThrownBy(() -> batcher.submit(new Release("net", "a")).get(5, TimeUnit.SECONDS))
@@ -105,11 +108,11 @@ class CommandBatcherTest {
 
     @Test
     void closingFailsWhatIsQueuedAndRefusesMore() {
-        CompletableFuture<List<Reply>> never = new CompletableFuture<>();
+        CompletableFuture<CommandBatcher.Sent> never = new CompletableFuture<>();
         CommandBatcher batcher = new CommandBatcher("t", codec, batch -> never,
                 new CommandBatcher.Limits(1, 1 << 20, 1), completions);
         batcher.submit(new Release("net", "in-flight"));
-        CompletableFuture<Reply> queued = batcher.submit(new Release("net", "queued"));
+        CompletableFuture<CommandBatcher.Answer> queued = batcher.submit(new Release("net", "queued"));
         batcher.close();
         assertThatThrownBy(() -> queued.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(ReplicaUnavailableException.class);
         assertThatThrownBy(() -> batcher.submit(new Release("net", "late")).get(5, TimeUnit.SECONDS))
