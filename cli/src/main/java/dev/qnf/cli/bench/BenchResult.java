@@ -13,11 +13,11 @@ package dev.qnf.cli.bench;
  * @param maxMillis    largest latency of the successful operations
  */
 public record BenchResult(
-    String target,
-    int clients,
-    long ops,
-    long errors,
-    double opsPerSecond,
-    double p50Millis,
-    double p99Millis,
-    double maxMillis) {}
+        String target,
+        int clients,
+        long ops,
+        long errors,
+        double opsPerSecond,
+        double p50Millis,
+        double p99Millis,
+        double maxMillis) {}

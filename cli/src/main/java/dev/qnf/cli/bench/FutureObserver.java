@@ -5,25 +5,25 @@ import java.util.concurrent.CompletableFuture;
 
 /** Adapts a unary gRPC call's observer to a {@link CompletableFuture} of its one answer. */
 final class FutureObserver<T> implements StreamObserver<T> {
-  private final CompletableFuture<T> future = new CompletableFuture<>();
-  private T value;
+    private final CompletableFuture<T> future = new CompletableFuture<>();
+    private T value;
 
-  CompletableFuture<T> future() {
-    return future;
-  }
+    CompletableFuture<T> future() {
+        return future;
+    }
 
-  @Override
-  public void onNext(T v) {
-    value = v;
-  }
+    @Override
+    public void onNext(T v) {
+        value = v;
+    }
 
-  @Override
-  public void onError(Throwable t) {
-    future.completeExceptionally(t);
-  }
+    @Override
+    public void onError(Throwable t) {
+        future.completeExceptionally(t);
+    }
 
-  @Override
-  public void onCompleted() {
-    future.complete(value);
-  }
+    @Override
+    public void onCompleted() {
+        future.complete(value);
+    }
 }
