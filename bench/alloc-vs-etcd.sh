@@ -1,0 +1,225 @@
+#!/usr/bin/env bash
+# QNF allocations/s against etcd puts/s, side by side, in one run on this machine.
+#
+# Starts a 3-member etcd cluster and a 3-server QNF cluster on loopback, then for each client count runs
+# `qnf bench etcd` and `qnf bench alloc` alternately (same closed-loop client, same warm-up, values of the same
+# size), prints a table with the ratio QNF/etcd and writes it, with the raw JSON lines, to a results file.
+# Everything it starts is stopped and its data deleted on exit. See docs/benchmarks.md.
+#
+# Usage: bench/alloc-vs-etcd.sh [RESULTS_FILE]
+# Environment (all optional):
+#   CLIENTS="1 16 64 256 1000"   client counts, each run against both systems
+#   OPS_1=2000 OPS_16=10000 OPS=20000   measured operations per run (OPS_<clients> overrides OPS)
+#   MAX_SECONDS=90               bound on each phase of each run
+#   REPEATS=1                    runs per system and client count, alternating; the table shows the median
+#   ETCD_PORT=23790              etcd client ports ETCD_PORT+1..3, peer ports ETCD_PORT+11..13
+#   QNF_PORT=27100               passed to `qnf dev --base-port`
+#   QNF_ENDPOINTS=URL,...        QNF API URLs (default: those `qnf dev` writes to its client config)
+#   SKIP_QNF=1                   etcd only (QNF figures shown as "-")
+#   QNF=./qnf                    the qnf launcher; BENCH="$QNF bench" runs the benchmarks
+#   BENCH_JAVA_OPTS=-Xmx1g       JVM options of the benchmark client
+set -euo pipefail
+export LC_ALL=C
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+results="${1:-$root/bench/results/alloc-vs-etcd-$stamp.md}"
+CLIENTS="${CLIENTS:-1 16 64 256 1000}"
+OPS="${OPS:-20000}"
+MAX_SECONDS="${MAX_SECONDS:-90}"
+REPEATS="${REPEATS:-1}"
+ETCD_PORT="${ETCD_PORT:-23790}"
+QNF_PORT="${QNF_PORT:-27100}"
+QNF_ENDPOINTS="${QNF_ENDPOINTS:-}"
+SKIP_QNF="${SKIP_QNF:-0}"
+QNF="${QNF:-$root/qnf}"
+BENCH="${BENCH:-$QNF bench}"
+BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+ops_for() { local v="OPS_$1"; echo "${!v:-$( case $1 in 1) echo 2000 ;; 16) echo 10000 ;; *) echo "$OPS" ;; esac )}"; }
+
+# ---------------------------------------------------------------- cleanup: only what this script started
+work="$(mktemp -d "${TMPDIR:-/tmp}/qnf-alloc-vs-etcd.XXXXXX")"
+# `qnf dev` records its endpoints in the client config: keep that in the scratch dir, not in ~/.qnf.
+export QNF_CONFIG="$work/qnf-client-config"
+pids=()
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  for pid in "${pids[@]}"; do
+    # QNF runs in its own session (setsid): stop its whole process group; etcd members are single processes.
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true
+  done
+  wait 2>/dev/null || true
+  if [[ $rc -ne 0 && -d "$work" ]]; then
+    for f in "$work"/*.log; do [[ -f $f ]] && { log "--- tail of $f"; tail -n 20 "$f" >&2; }; done
+  fi
+  rm -rf "$work"
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_port() { # host port seconds
+  local deadline=$((SECONDS + $3))
+  until (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; do
+    ((SECONDS < deadline)) || return 1
+    sleep 0.5
+  done
+}
+
+# ---------------------------------------------------------------- etcd: 3 members on loopback
+if ! command -v etcd >/dev/null; then
+  log "installing etcd (Debian etcd-server, etcd-client)"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends etcd-server etcd-client >/dev/null \
+    || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+         etcd-server etcd-client >/dev/null; }
+fi
+etcd_version="$(etcd --version | sed -n "s/^etcd Version: //p")"
+cluster=""
+etcd_endpoints=""
+for i in 1 2 3; do
+  cluster+="${cluster:+,}e$i=http://127.0.0.1:$((ETCD_PORT + 10 + i))"
+  etcd_endpoints+="${etcd_endpoints:+,}127.0.0.1:$((ETCD_PORT + i))"
+done
+for i in 1 2 3; do
+  # Defaults otherwise, in particular the WAL is fsynced before a write is acknowledged.
+  etcd --name "e$i" --data-dir "$work/etcd$i" \
+    --listen-client-urls "http://127.0.0.1:$((ETCD_PORT + i))" \
+    --advertise-client-urls "http://127.0.0.1:$((ETCD_PORT + i))" \
+    --listen-peer-urls "http://127.0.0.1:$((ETCD_PORT + 10 + i))" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$((ETCD_PORT + 10 + i))" \
+    --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token "qnf-bench-$stamp" \
+    --quota-backend-bytes $((8 * 1024 * 1024 * 1024)) \
+    --logger zap --log-level warn >"$work/etcd$i.log" 2>&1 &
+  pids+=($!)
+done
+log "etcd $etcd_version: starting members on $etcd_endpoints (data in $work)"
+for i in 1 2 3; do wait_port 127.0.0.1 $((ETCD_PORT + i)) 30 || die "etcd member e$i did not listen"; done
+deadline=$((SECONDS + 30))
+until ETCDCTL_API=3 etcdctl --endpoints "$etcd_endpoints" --dial-timeout 2s endpoint health >/dev/null 2>&1; do
+  ((SECONDS < deadline)) || die "etcd cluster not healthy after 30 s"
+  sleep 0.5
+done
+log "etcd cluster healthy"
+
+# ---------------------------------------------------------------- QNF: 3 servers on loopback
+if [[ $SKIP_QNF != 1 ]]; then
+  log "building/starting qnf dev --nodes 3 --base-port $QNF_PORT"
+  "$QNF" --help >/dev/null 2>"$work/qnf-build.log" || die "the qnf launcher failed (see above)"
+  setsid "$QNF" dev --nodes 3 --data "$work/qnf" --base-port "$QNF_PORT" >"$work/qnf.log" 2>&1 &
+  pids+=($!)
+  if [[ -z $QNF_ENDPOINTS ]]; then
+    deadline=$((SECONDS + 120))
+    until [[ -s $QNF_CONFIG ]] && grep -q '://' "$QNF_CONFIG"; do
+      kill -0 "${pids[-1]}" 2>/dev/null || die "qnf dev exited (see $work/qnf.log below)"
+      ((SECONDS < deadline)) || die "qnf dev wrote no client config ($QNF_CONFIG) within 120 s"
+      sleep 0.5
+    done
+    sleep 0.5 # let the writer finish the file
+    QNF_ENDPOINTS="$(grep -o 'https\{0,1\}://[^"'"'"' ,]*' "$QNF_CONFIG" | paste -sd, -)"
+  fi
+  IFS=, read -ra qnf_urls <<<"$QNF_ENDPOINTS"
+  for url in "${qnf_urls[@]}"; do
+    hp="${url#*://}"; hp="${hp%%/*}"
+    wait_port "${hp%:*}" "${hp##*:}" 120 || die "QNF server $url did not listen within 120 s"
+  done
+  log "QNF servers listening on $QNF_ENDPOINTS"
+fi
+
+# ---------------------------------------------------------------- the runs
+field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$1"; }
+
+run_bench() { # system clients -> prints one JSON line, or nothing when the run failed
+  local system=$1 clients=$2 ops line
+  ops="$(ops_for "$clients")"
+  local common=(--clients "$clients" --ops "$ops" --max-seconds "$MAX_SECONDS" -o json)
+  if [[ $system == etcd ]]; then
+    line="$(QNF_JAVA_OPTS="$BENCH_JAVA_OPTS" $BENCH etcd --endpoints "$etcd_endpoints" "${common[@]}" \
+      2>>"$work/bench.log")" || true
+  else
+    line="$(QNF_JAVA_OPTS="$BENCH_JAVA_OPTS" $BENCH alloc --endpoint "$QNF_ENDPOINTS" "${common[@]}" \
+      2>>"$work/bench.log")" || true
+  fi
+  [[ -n $line ]] || { log "$system with $clients clients failed:"; tail -n 5 "$work/bench.log" >&2; }
+  echo "$line"
+}
+
+# median_run LINE... -> the line with the median ops/s (the lower one of the middle two for an even count)
+median_run() {
+  printf '%s\n' "$@" | sed '/^$/d' | awk -F'"opsPerSecond":' '{ split($2, a, ","); print a[1] "\t" $0 }' \
+    | sort -g | cut -f2- | awk '{ l[NR] = $0 } END { if (NR) print l[int((NR + 1) / 2)] }'
+}
+
+declare -A etcd_res qnf_res
+raw=()
+for c in $CLIENTS; do
+  etcd_runs=() qnf_runs=()
+  for ((r = 1; r <= REPEATS; r++)); do
+    log "etcd: $c clients, $(ops_for "$c") ops (run $r of $REPEATS)"
+    line="$(run_bench etcd "$c")"
+    etcd_runs+=("$line")
+    raw+=("$line")
+    [[ -n $line ]] && log "  $(field "$line" opsPerSecond) puts/s"
+    if [[ $SKIP_QNF != 1 ]]; then
+      log "qnf: $c clients, $(ops_for "$c") ops (run $r of $REPEATS)"
+      line="$(run_bench qnf "$c")"
+      qnf_runs+=("$line")
+      raw+=("$line")
+      [[ -n $line ]] && log "  $(field "$line" opsPerSecond) allocations/s"
+    fi
+  done
+  etcd_res[$c]="$(median_run "${etcd_runs[@]}")"
+  qnf_res[$c]="$( ((${#qnf_runs[@]})) && median_run "${qnf_runs[@]}" || true)"
+done
+
+# ---------------------------------------------------------------- the table
+fmt() { # json field -> value or "-"
+  [[ -n $1 ]] && field "$1" "$2" || echo "-"
+}
+table="$(
+  printf '| clients | etcd puts/s | etcd p50 ms | etcd p99 ms | QNF allocs/s | QNF p50 ms | QNF p99 ms | QNF/etcd |\n'
+  printf '|---:|---:|---:|---:|---:|---:|---:|---:|\n'
+  for c in $CLIENTS; do
+    e="${etcd_res[$c]:-}" q="${qnf_res[$c]:-}"
+    eo="$(fmt "$e" opsPerSecond)" qo="$(fmt "$q" opsPerSecond)"
+    ratio="-"
+    if [[ $eo != - && $qo != - ]]; then ratio="$(awk -v q="$qo" -v e="$eo" 'BEGIN { if (e > 0) printf "%.2fx", q / e; else print "-" }')"; fi
+    errs=""
+    for r in "$e" "$q"; do [[ -n $r && "$(field "$r" errors)" != 0 ]] && errs+=" ($(field "$r" target): $(field "$r" errors) errors)"; done
+    printf '| %s | %s | %s | %s | %s | %s | %s | %s%s |\n' "$c" "$eo" "$(fmt "$e" p50Millis)" "$(fmt "$e" p99Millis)" \
+      "$qo" "$(fmt "$q" p50Millis)" "$(fmt "$q" p99Millis)" "$ratio" "$errs"
+  done
+)"
+
+mkdir -p "$(dirname "$results")"
+{
+  echo "# QNF allocations vs etcd puts, $stamp"
+  echo
+  echo "- machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr); data on $(df -T "$work" | awk 'NR==2 {print $2}')"
+  echo "- etcd: $etcd_version, 3 members on loopback, default fsync; client: qnf bench etcd"
+  echo "- QNF: $( [[ $SKIP_QNF == 1 ]] && echo "not run (SKIP_QNF=1)" || echo "qnf dev --nodes 3, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" ); client: qnf bench alloc"
+  echo "- java: $(java -version 2>&1 | head -1)"
+  echo "- ops per run: $(for c in $CLIENTS; do printf '%s clients %s; ' "$c" "$(ops_for "$c")"; done)warm-up a tenth more (at least one per client)"
+  echo "- runs: $REPEATS per system and client count, alternating etcd and QNF; the table shows the median run"
+  echo
+  echo "$table"
+  echo
+  echo "Raw results (JSON, one run a line):"
+  echo
+  echo '```'
+  printf '%s\n' "${raw[@]}" | sed '/^$/d'
+  echo '```'
+} >"$results"
+
+echo
+echo "$table"
+echo
+log "results written to $results"
