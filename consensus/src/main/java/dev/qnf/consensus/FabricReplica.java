@@ -137,7 +137,7 @@ public final class FabricReplica implements AutoCloseable {
                 .build();
         CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + id, codec,
                 new RatisTransport(client, codec, sendExecutor, sm::whenApplied, () -> sm.image().revision(),
-                        LOCAL_APPLY_WAIT),
+                        LOCAL_APPLY_WAIT, tuning),
                 tuning.batchLimits(), replyExecutor);
         FabricReplica replica = new FabricReplica(config, sm, server, List.of(client, adminClient), batcher,
                 new ReadBarrier(client, self, tuning), new RaftAdmin(server, groupId, self, adminClient, adminExecutor),

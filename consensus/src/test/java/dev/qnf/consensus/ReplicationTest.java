@@ -7,6 +7,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static dev.qnf.consensus.Fixtures.allocate;
@@ -53,14 +56,22 @@ class ReplicationTest {
     }
 
     @Test
-    void leadershipCanBeHandedOver() throws Exception {
+    void leadershipCanBeHandedOverWithoutFailingWritesInFlight() throws Exception {
         try (TestCluster cluster = TestCluster.builder(root).start(3)) {
             FabricReplica leader = cluster.awaitLeader();
             FabricReplica target = cluster.follower();
-            leader.transferLeadership(target.id()).get(20, TimeUnit.SECONDS);
+            leader.submit(network("red", "10.2.0.0/16")).get(15, TimeUnit.SECONDS);
+            List<CompletableFuture<Reply>> writes = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                writes.add(cluster.replicas().stream().toList().get(i % 3).submit(allocate("red", "e" + i)));
+                if (i == 20) {
+                    leader.transferLeadership(target.id()).get(20, TimeUnit.SECONDS);
+                }
+            }
+            for (CompletableFuture<Reply> w : writes) {
+                assertThat(w.get(20, TimeUnit.SECONDS)).isInstanceOf(Reply.Ok.class);
+            }
             assertThat(cluster.awaitLeader().id()).isEqualTo(target.id());
-            assertThat(target.submit(network("red", "10.2.0.0/16")).get(15, TimeUnit.SECONDS))
-                    .isInstanceOf(Reply.Ok.class);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.qnf.consensus.batch;
 
 import dev.qnf.consensus.error.ReplicaUnavailableException;
 import dev.qnf.consensus.apply.Slot;
+import dev.qnf.consensus.codec.CodecException;
 import dev.qnf.consensus.codec.FabricCodec;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.state.Reply;
@@ -87,7 +88,13 @@ public final class CommandBatcher implements AutoCloseable {
             return reply;
         }
         // Encoded by the caller's thread: callers encode in parallel, the sender only joins bytes.
-        byte[] slot = codec.encodeSlot(new Slot.Proposed(command));
+        byte[] slot;
+        try {
+            slot = codec.encodeSlot(new Slot.Proposed(command));
+        } catch (CodecException e) {
+            reply.completeExceptionally(e);
+            return reply;
+        }
         queue.add(new Pending(slot, reply));
         if (closed) {
             failQueued(); // lost a race with close(): nothing will take it

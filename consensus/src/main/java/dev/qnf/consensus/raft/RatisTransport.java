@@ -8,9 +8,11 @@ import dev.qnf.fabric.state.Reply;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.exceptions.LeaderSteppingDownException;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -42,6 +44,8 @@ public final class RatisTransport implements CommandBatcher.Transport {
     private final LongFunction<CompletableFuture<Void>> appliedLocally;
     private final LongSupplier appliedRevision;
     private final Duration localApplyWait;
+    private final Duration deadline;
+    private final Duration retrySleep;
 
     /**
      * @param appliedLocally  completes once this replica has applied a log index
@@ -49,13 +53,15 @@ public final class RatisTransport implements CommandBatcher.Transport {
      */
     public RatisTransport(RaftClient client, FabricCodec codec, Executor senders,
                           LongFunction<CompletableFuture<Void>> appliedLocally, LongSupplier appliedRevision,
-                          Duration localApplyWait) {
+                          Duration localApplyWait, RaftTuning tuning) {
         this.client = client;
         this.codec = codec;
         this.senders = senders;
         this.appliedLocally = appliedLocally;
         this.appliedRevision = appliedRevision;
         this.localApplyWait = localApplyWait;
+        this.deadline = tuning.writeDeadline();
+        this.retrySleep = tuning.retrySleep();
     }
 
     @Override
@@ -76,7 +82,7 @@ public final class RatisTransport implements CommandBatcher.Transport {
     private CommandBatcher.Sent call(Message message) {
         RaftClientReply reply;
         try {
-            reply = client.io().send(message);
+            reply = sendWithinDeadline(message);
         } catch (IOException | RuntimeException e) {
             Optional<List<Reply>> rejected = BatchRejectedException.repliesIn(e, codec);
             if (rejected.isPresent()) {
@@ -94,6 +100,29 @@ public final class RatisTransport implements CommandBatcher.Transport {
                     + reply.getLogIndex()));
         }
         return new CommandBatcher.Sent(codec.decodeReplies(content.toByteArray()), reply.getLogIndex());
+    }
+
+    /**
+     * Ratis retries most failures itself, but hands a leader's "stepping down" (during a leadership transfer)
+     * straight back. Such a request was refused before it was appended, so sending it again is safe.
+     */
+    private RaftClientReply sendWithinDeadline(Message message) throws IOException {
+        long giveUpAt = System.nanoTime() + deadline.toNanos();
+        while (true) {
+            try {
+                return client.io().send(message);
+            } catch (LeaderSteppingDownException e) {
+                if (System.nanoTime() + retrySleep.toNanos() >= giveUpAt) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(retrySleep.toMillis());
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while waiting for a new leader");
+                }
+            }
+        }
     }
 
     public static ReplicaUnavailableException unavailable(Throwable cause) {
