@@ -29,9 +29,4 @@ public record RaftTuning(long segmentSizeBytes, int purgeGap, Duration rpcTimeou
         return new RaftTuning(bytes, purgeGap, rpcTimeout, writeDeadline, adminDeadline, retrySleep, batchLimits,
                 watchMaxPending);
     }
-
-    public RaftTuning withWatchMaxPending(int events) {
-        return new RaftTuning(segmentSizeBytes, purgeGap, rpcTimeout, writeDeadline, adminDeadline, retrySleep,
-                batchLimits, events);
-    }
 }
