@@ -18,6 +18,8 @@
 #   SKIP_QNF=1                   etcd only (QNF figures shown as "-")
 #   QNF=./qnf                    the qnf launcher; BENCH="$QNF bench" runs the benchmarks
 #   BENCH_JAVA_OPTS=-Xmx1g       JVM options of the benchmark client
+#   COUNT_FSYNCS=auto            count the servers' fsync/fdatasync calls per run with `perf record` (auto: when
+#                                perf works here; 0: never)
 set -euo pipefail
 export LC_ALL=C
 
@@ -35,6 +37,7 @@ SKIP_QNF="${SKIP_QNF:-0}"
 QNF="${QNF:-$root/qnf}"
 BENCH="${BENCH:-$QNF bench}"
 BENCH_JAVA_OPTS="${BENCH_JAVA_OPTS:--Xmx1g}"
+COUNT_FSYNCS="${COUNT_FSYNCS:-auto}"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -85,6 +88,7 @@ fi
 etcd_version="$(etcd --version | sed -n "s/^etcd Version: //p")"
 cluster=""
 etcd_endpoints=""
+etcd_pids=()
 for i in 1 2 3; do
   cluster+="${cluster:+,}e$i=http://127.0.0.1:$((ETCD_PORT + 10 + i))"
   etcd_endpoints+="${etcd_endpoints:+,}127.0.0.1:$((ETCD_PORT + i))"
@@ -100,6 +104,7 @@ for i in 1 2 3; do
     --quota-backend-bytes $((8 * 1024 * 1024 * 1024)) \
     --logger zap --log-level warn >"$work/etcd$i.log" 2>&1 &
   pids+=($!)
+  etcd_pids+=($!)
 done
 log "etcd $etcd_version: starting members on $etcd_endpoints (data in $work)"
 for i in 1 2 3; do wait_port 127.0.0.1 $((ETCD_PORT + i)) 30 || die "etcd member e$i did not listen"; done
@@ -116,6 +121,7 @@ if [[ $SKIP_QNF != 1 ]]; then
   "$QNF" --help >/dev/null 2>"$work/qnf-build.log" || die "the qnf launcher failed (see above)"
   setsid "$QNF" dev --nodes 3 --data "$work/qnf" --base-port "$QNF_PORT" >"$work/qnf.log" 2>&1 &
   pids+=($!)
+  qnf_dev_pid=$!
   if [[ -z $QNF_ENDPOINTS ]]; then
     deadline=$((SECONDS + 120))
     until [[ -s $QNF_CONFIG ]] && grep -q '://' "$QNF_CONFIG"; do
@@ -135,12 +141,51 @@ if [[ $SKIP_QNF != 1 ]]; then
 fi
 
 # ---------------------------------------------------------------- the runs
+# ---------------------------------------------------------------- fsync counting (optional)
+if [[ $COUNT_FSYNCS == auto ]]; then
+  COUNT_FSYNCS=0
+  if command -v perf >/dev/null \
+    && perf record -q -a -e syscalls:sys_enter_fdatasync -o "$work/perf-probe.data" -- true >/dev/null 2>&1; then
+    COUNT_FSYNCS=1
+  fi
+fi
+server_pids() { # system -> comma-separated pids of its server processes
+  if [[ $1 == etcd ]]; then
+    local IFS=,; echo "${etcd_pids[*]}"
+  else
+    pgrep -P "$qnf_dev_pid" | paste -sd, -
+  fi
+}
+fsync_start() { # system run-id: records every fsync/fdatasync on the machine until fsync_stop
+  [[ $COUNT_FSYNCS == 1 ]] || return 0
+  perf record -q -a -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -o "$work/fsync-$2.data" \
+    >/dev/null 2>&1 &
+  perf_pid=$!
+  sleep 0.5
+}
+fsync_stop() { # called by the shell that ran fsync_start, since only it can wait for perf
+  [[ $COUNT_FSYNCS == 1 ]] || return 0
+  kill -TERM "$perf_pid" 2>/dev/null || true # not INT: background jobs of a script ignore SIGINT
+  wait "$perf_pid" 2>/dev/null || true
+}
+fsync_count() { # system run-id -> how many fsync/fdatasync calls the system's servers made
+  [[ $COUNT_FSYNCS == 1 ]] || return 0
+  perf script -i "$work/fsync-$2.data" -F pid 2>/dev/null \
+    | awk -v pids="$(server_pids "$1")" 'BEGIN { n = split(pids, p, ","); for (i = 1; i <= n; i++) mine[p[i]] = 1 }
+                                        ($1 in mine) { c++ } END { print c + 0 }'
+  rm -f "$work/fsync-$2.data"
+}
+
 field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$1"; }
 
+run_id=0
 run_bench() { # system clients -> prints one JSON line, or nothing when the run failed
-  local system=$1 clients=$2 ops line
+  local system=$1 clients=$2 ops line syncs
   ops="$(ops_for "$clients")"
-  local common=(--clients "$clients" --ops "$ops" --max-seconds "$MAX_SECONDS" -o json)
+  local warmup=$((ops / 10 > clients ? ops / 10 : clients))
+  local common=(--clients "$clients" --ops "$ops" --warmup "$warmup" --max-seconds "$MAX_SECONDS" -o json)
+  run_id=$((run_id + 1))
+  fsync_start "$system" "$run_id"
   if [[ $system == etcd ]]; then
     line="$(QNF_JAVA_OPTS="$BENCH_JAVA_OPTS" $BENCH etcd --endpoints "$etcd_endpoints" "${common[@]}" \
       2>>"$work/bench.log")" || true
@@ -148,7 +193,15 @@ run_bench() { # system clients -> prints one JSON line, or nothing when the run 
     line="$(QNF_JAVA_OPTS="$BENCH_JAVA_OPTS" $BENCH alloc --endpoint "$QNF_ENDPOINTS" "${common[@]}" \
       2>>"$work/bench.log")" || true
   fi
-  [[ -n $line ]] || { log "$system with $clients clients failed:"; tail -n 5 "$work/bench.log" >&2; }
+  fsync_stop
+  syncs="$(fsync_count "$system" "$run_id")"
+  if [[ -z $line ]]; then
+    log "$system with $clients clients failed:"
+    tail -n 5 "$work/bench.log" >&2
+  elif [[ -n $syncs ]]; then
+    # fsync and fdatasync calls of all three servers during warm-up and measured phase together
+    line="${line%\}},\"serverFsyncs\":$syncs,\"opsWithWarmup\":$((ops + warmup))}"
+  fi
   echo "$line"
 }
 
@@ -199,6 +252,22 @@ table="$(
   done
 )"
 
+per_k() { # json -> fsync calls per 1000 operations, or "-"
+  local n t
+  n="$(field "$1" serverFsyncs)" t="$(field "$1" opsWithWarmup)"
+  [[ -n $n && -n $t ]] && awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", 1000 * n / t }' || echo "-"
+}
+fsync_table=""
+if [[ $COUNT_FSYNCS == 1 ]]; then
+  fsync_table="$(
+    printf '| clients | etcd fsyncs per 1000 puts | QNF fsyncs per 1000 allocations |\n'
+    printf '|---:|---:|---:|\n'
+    for c in $CLIENTS; do
+      printf '| %s | %s | %s |\n' "$c" "$(per_k "${etcd_res[$c]:-}")" "$(per_k "${qnf_res[$c]:-}")"
+    done
+  )"
+fi
+
 mkdir -p "$(dirname "$results")"
 {
   echo "# QNF allocations vs etcd puts, $stamp"
@@ -212,6 +281,12 @@ mkdir -p "$(dirname "$results")"
   echo
   echo "$table"
   echo
+  if [[ -n $fsync_table ]]; then
+    echo "fsync and fdatasync calls of the three servers together (perf, syscall tracepoints), warm-up included:"
+    echo
+    echo "$fsync_table"
+    echo
+  fi
   echo "Raw results (JSON, one run a line):"
   echo
   echo '```'
@@ -221,5 +296,6 @@ mkdir -p "$(dirname "$results")"
 
 echo
 echo "$table"
+[[ -z $fsync_table ]] || printf '\n%s\n' "$fsync_table"
 echo
 log "results written to $results"
