@@ -14,6 +14,15 @@ public record Endpoint(String network, String id, String node, IpAddress ip, IpA
         labels = labels == null ? Map.of() : Map.copyOf(labels);
     }
 
+    /**
+     * The MAC an endpoint gets unless the runtime asks for one: 0a:58 followed by its IPv4 address, so it is stable
+     * across restarts and readable in captures (the convention of OVN-Kubernetes and others).
+     */
+    public static String macFor(IpAddress ip) {
+        long v = ip.value().longValue();
+        return String.format("0a:58:%02x:%02x:%02x:%02x", (v >> 24) & 0xff, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff);
+    }
+
     public static ResourceKey keyOf(String network, String id) {
         return new ResourceKey(ResourceKey.ENDPOINT, network + "/" + id);
     }

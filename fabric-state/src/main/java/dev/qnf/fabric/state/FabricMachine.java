@@ -9,6 +9,7 @@ import dev.qnf.fabric.command.RegisterNode;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveMember;
 import dev.qnf.fabric.command.RemoveNode;
+import dev.qnf.fabric.model.Attachment;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Member;
@@ -118,12 +119,24 @@ public final class FabricMachine {
         List<Change> changes = new ArrayList<>();
         IpAddress ip = pick(image, network, 4, c, changes);
         IpAddress ip6 = network.cidr6() == null ? null : pick(image, network, 6, c, changes);
-        Endpoint endpoint = new Endpoint(c.network(), c.endpoint(), c.node(), ip, ip6, null, null, null, Map.of());
+        Endpoint endpoint = attach(new Endpoint(c.network(), c.endpoint(), c.node(), ip, ip6, null, null, null, Map.of()),
+                c.attachment());
         changes.add(new Change.Put(endpoint));
         return new Decision(changes, Reply.ok(endpoint, true));
     }
 
-    /** The same endpoint asking again gets its first answer; a conflicting ask is refused. */
+    private static Endpoint attach(Endpoint e, Attachment a) {
+        if (a == null) {
+            return e;
+        }
+        String mac = a.mac() != null ? a.mac() : Endpoint.macFor(e.ip());
+        return new Endpoint(e.network(), e.id(), e.node(), e.ip(), e.ip6(), a.containerId(), a.ifName(), mac, a.labels());
+    }
+
+    /**
+     * The same endpoint asking again gets its first answer; an address-only allocation may be attached later;
+     * a conflicting ask is refused.
+     */
     private static Decision retriedAllocation(Endpoint existing, Allocate c) {
         if (c.node() != null && !c.node().equals(existing.node())) {
             return Decision.rejected(ErrorCode.ALREADY_EXISTS, "endpoint " + c.endpoint()
@@ -133,7 +146,15 @@ public final class FabricMachine {
             return Decision.rejected(ErrorCode.ALREADY_EXISTS, "endpoint " + c.endpoint()
                     + " already holds " + existing.ip() + ", not " + c.ip());
         }
-        return new Decision(List.of(), Reply.ok(existing, false));
+        Endpoint attached = attach(existing, c.attachment());
+        if (c.attachment() == null || attached.equals(existing)) {
+            return new Decision(List.of(), Reply.ok(existing, false));
+        }
+        if (existing.containerId() != null && !existing.containerId().equals(c.attachment().containerId())) {
+            return Decision.rejected(ErrorCode.ALREADY_EXISTS, "endpoint " + c.endpoint()
+                    + " is attached to container " + existing.containerId());
+        }
+        return new Decision(List.of(new Change.Put(attached)), Reply.ok(attached, false));
     }
 
     private static IpAddress pick(FabricImage image, Network network, int family, Allocate c, List<Change> changes) {
