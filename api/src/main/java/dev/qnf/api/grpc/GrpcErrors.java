@@ -2,6 +2,9 @@ package dev.qnf.api.grpc;
 
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
+import com.linecorp.armeria.common.stream.AbortedStreamException;
+import com.linecorp.armeria.common.stream.CancelledSubscriptionException;
+import com.linecorp.armeria.common.stream.ClosedStreamException;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.api.errors.Errors;
 import io.grpc.Metadata;
@@ -23,6 +26,10 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
         }
         if (status.getCode() == Status.Code.CANCELLED || status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
             return status;
+        }
+        if (t instanceof ClosedStreamException || t instanceof CancelledSubscriptionException
+                || t instanceof AbortedStreamException) {
+            return Status.CANCELLED.withDescription("the client went away");
         }
         ApiException e = Errors.classify(t);
         return Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage());

@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import dev.qnf.api.auth.AccessControl;
 import dev.qnf.api.backend.FabricBackend;
+import dev.qnf.api.backend.ReplicaBackend;
 import dev.qnf.api.grpc.GrpcApi;
 import dev.qnf.api.metrics.FabricMetrics;
 import dev.qnf.api.metrics.MetricsService;
@@ -45,6 +46,15 @@ public final class QnfServer implements AutoCloseable {
         this.http = http;
         this.announcer = announcer;
         this.metrics = metrics;
+    }
+
+    /**
+     * Starts a server: its Raft replica (Ratis + RocksDB under {@code config.dataDir()}), then gRPC and REST on
+     * {@code config.apiAddress()}. Returns once both run; the replica may still be electing a leader.
+     */
+    public static QnfServer start(ServerConfig config) throws IOException {
+        return start(config, (c, metrics) -> ReplicaBackend.start(c.id(), c.dataDir(), c.raftAddress(), c.peers(),
+                metrics));
     }
 
     /** Starts a server on the given fabric backend (tests use an in-memory one), open to every caller. */

@@ -1,0 +1,125 @@
+package dev.qnf.api.testing;
+
+import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.awaitility.Awaitility.await;
+
+/** Real servers over real Raft replicas (Ratis + RocksDB) on loopback, in temporary directories. */
+public final class ReplicaServers {
+    private ReplicaServers() {
+    }
+
+    /** One server; {@link #close()} stops it and deletes its data. */
+    public static final class Running implements Target {
+        private final ServerConfig config;
+        private QnfServer server;
+
+        Running(ServerConfig config) {
+            this.config = config;
+        }
+
+        Running start() {
+            try {
+                server = QnfServer.start(config);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        public ServerConfig config() {
+            return config;
+        }
+
+        @Override
+        public QnfServer server() {
+            return server;
+        }
+
+        @Override
+        public String url() {
+            return config.apiUrl();
+        }
+
+        public boolean running() {
+            return server != null;
+        }
+
+        /** Stops the server but keeps its data, as a crash would. */
+        public void stop() {
+            if (server != null) {
+                server.close();
+                server = null;
+            }
+        }
+
+        @Override
+        public void close() {
+            stop();
+            delete(config.dataDir());
+        }
+    }
+
+    /** A single-member cluster, ready (leader elected, member announced) when this returns. */
+    public static Running single(String id) {
+        Path dir = tempDir(id);
+        Running r = new Running(ServerConfig.of(id, dir, "127.0.0.1:" + Ports.free(), "127.0.0.1:" + Ports.free(),
+                null, false)).start();
+        awaitReady(List.of(r));
+        r.server().announced().join();
+        return r;
+    }
+
+    /** {@code n} servers that form one group from the start. */
+    public static List<Running> cluster(String prefix, int n) {
+        Map<String, String> peers = new LinkedHashMap<>();
+        Map<String, String> apis = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+            peers.put(prefix + i, "127.0.0.1:" + Ports.free());
+            apis.put(prefix + i, "127.0.0.1:" + Ports.free());
+        }
+        List<Running> servers = new ArrayList<>();
+        peers.forEach((id, raft) -> servers.add(new Running(new ServerConfig(id, tempDir(id), raft, apis.get(id),
+                peers, false, ServerConfig.DEFAULT_REQUEST_TIMEOUT, ServerConfig.DEFAULT_MAX_APPLY_LAG))));
+        servers.parallelStream().forEach(Running::start);
+        awaitReady(servers);
+        return servers;
+    }
+
+    public static void awaitReady(List<Running> servers) {
+        for (Running r : servers) {
+            Http http = new Http(r.url());
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> http.get("/readyz").status() == 200);
+        }
+    }
+
+    private static Path tempDir(String id) {
+        try {
+            return Files.createTempDirectory("qnf-api-" + id + "-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+}
