@@ -93,6 +93,31 @@ class ThreeNodeClusterTest {
 
     @Test
     @Order(3)
+    void aJoiningServerIsAddedThroughTheApiAnnouncesItselfAndCanBeRemoved() {
+        ReplicaServers.Running joiner = ReplicaServers.joining("c4");
+        try {
+            QnfClient client = QnfClient.connect(servers.get(0).url());
+            ClusterView added = client.addMember("c4", joiner.config().raftAddress());
+            assertThat(added.members()).extracting(ClusterView.Peer::id).contains("c4");
+            joiner.server().announced().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.cluster().members())
+                    .filteredOn(m -> m.id().equals("c4")).singleElement()
+                    .satisfies(m -> assertThat(m.apiAddress()).isEqualTo(joiner.url())));
+            // the new server serves linearizable reads of what was written before it joined
+            assertThat(QnfClient.connect(joiner.url()).getNetwork("blue").name()).isEqualTo("blue");
+
+            ClusterView removed = client.removeMember("c4");
+            assertThat(removed.members()).extracting(ClusterView.Peer::id).doesNotContain("c4");
+            assertThat(client.listNodes().revision()).isPositive();
+            assertThat(QnfClient.connect(servers.get(0).url()).cluster().members())
+                    .extracting(ClusterView.Peer::apiAddress).doesNotContain(joiner.url());
+        } finally {
+            joiner.close();
+        }
+    }
+
+    @Test
+    @Order(4)
     void clientFailsOverWhenTheLeaderGoesAway() {
         QnfClient client = QnfClient.connect(servers.stream().map(ReplicaServers.Running::url).toArray(String[]::new));
         client.createNetwork(NetworkRequest.of("fo", "10.1.0.0/24"));

@@ -83,6 +83,12 @@ public final class ReplicaServers {
         return r;
     }
 
+    /** A server started in join mode: it serves its API at once and waits to be added to a group. */
+    public static Running joining(String id) {
+        return new Running(ServerConfig.of(id, tempDir(id), "127.0.0.1:" + Ports.free(), "127.0.0.1:" + Ports.free(),
+                null, true)).start();
+    }
+
     /** {@code n} servers that form one group from the start. */
     public static List<Running> cluster(String prefix, int n) {
         Map<String, String> peers = new LinkedHashMap<>();
