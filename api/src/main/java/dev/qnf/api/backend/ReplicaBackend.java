@@ -38,13 +38,10 @@ public final class ReplicaBackend implements FabricBackend {
         return replica.id();
     }
 
-    /**
-     * The replica completes a reply only after this replica has applied the entry, so its local revision is at
-     * least the write's.
-     */
+    /** The revision is the log index of the entry that carried the command (or, if refused, the applied one). */
     @Override
     public CompletableFuture<Committed> submit(Command command) {
-        return replica.submit(command).thenApply(reply -> new Committed(reply, replica.localImage().revision()));
+        return replica.submitWithRevision(command).thenApply(r -> new Committed(r.reply(), r.revision()));
     }
 
     @Override

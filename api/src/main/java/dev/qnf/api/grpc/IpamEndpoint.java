@@ -22,7 +22,9 @@ public final class IpamEndpoint extends IpamGrpc.IpamImplBase {
     @Override
     public void allocate(AllocateRequest r, StreamObserver<AllocationResponse> out) {
         Calls.unary(out, () -> fabric.allocate(new AllocationInput(r.getNetwork(), r.getEndpoint(),
-                        r.hasNode() ? r.getNode() : null, r.hasIp() ? r.getIp() : null)),
+                        r.hasNode() ? r.getNode() : null, r.hasIp() ? r.getIp() : null,
+                        r.hasContainerId() ? r.getContainerId() : null, r.hasIfName() ? r.getIfName() : null,
+                        r.hasMac() ? r.getMac() : null, r.getLabelsMap())),
                 a -> AllocationResponse.newBuilder().setAllocation(Protos.allocation(a.value()))
                         .setRevision(a.revision()).setCreated(a.created()).build());
     }

@@ -45,7 +45,16 @@ final class Protos {
         if (e.node() != null) {
             b.setNode(e.node());
         }
-        return b.build();
+        if (e.containerId() != null) {
+            b.setContainerId(e.containerId());
+        }
+        if (e.ifName() != null) {
+            b.setIfName(e.ifName());
+        }
+        if (e.mac() != null) {
+            b.setMac(e.mac());
+        }
+        return b.putAllLabels(e.labels()).build();
     }
 
     static Node node(dev.qnf.fabric.model.Node n) {

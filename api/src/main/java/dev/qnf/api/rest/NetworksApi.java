@@ -54,7 +54,8 @@ public final class NetworksApi {
     @Post("/v1/networks/{name}/allocations")
     public CompletableFuture<HttpResponse> allocate(@Param("name") String network, AggregatedHttpRequest req) {
         AllocationRequest r = RestBodies.read(req, AllocationRequest.class);
-        return fabric.allocate(new AllocationInput(network, r.endpoint(), r.node(), r.ip()))
+        return fabric.allocate(new AllocationInput(network, r.endpoint(), r.node(), r.ip(), r.containerId(),
+                        r.ifName(), r.mac(), r.labels()))
                 .thenApply(a -> RestBodies.written(a.created(), Views.allocation(a.value(), a.revision())));
     }
 

@@ -28,7 +28,12 @@ public final class Views {
     }
 
     public static AllocationView allocation(Endpoint e, Long revision) {
-        return new AllocationView(null, e.id(), e.ip().toString(), text(e.ip6()), e.node(), revision);
+        return allocation(e, null, revision);
+    }
+
+    private static AllocationView allocation(Endpoint e, String network, Long revision) {
+        return new AllocationView(network, e.id(), e.ip().toString(), text(e.ip6()), e.node(), e.containerId(),
+                e.ifName(), e.mac(), e.labels().isEmpty() ? null : e.labels(), revision);
     }
 
     public static NodeView node(Node n, Long revision) {
@@ -46,7 +51,7 @@ public final class Views {
         if (r instanceof Network n) {
             view = network(n, null);
         } else if (r instanceof Endpoint e) {
-            view = new AllocationView(e.network(), e.id(), e.ip().toString(), text(e.ip6()), e.node(), null);
+            view = allocation(e, e.network(), null);
         } else if (r instanceof Node n) {
             view = node(n, null);
         } else if (r instanceof Block b) {

@@ -159,6 +159,11 @@ public abstract class GrpcContract {
         assertThat(retry.getAllocation().getIp()).isEqualTo(first.getAllocation().getIp());
         assertThat(ipam.listAllocations(ListAllocationsRequest.newBuilder().setNetwork("ipam").build())
                 .getAllocationsList()).extracting(a -> a.getEndpoint()).containsExactly("c1");
+        AllocationResponse attached = ipam.allocate(AllocateRequest.newBuilder().setNetwork("ipam").setEndpoint("c1")
+                .setContainerId("abc").setIfName("eth0").putLabels("app", "web").build());
+        assertThat(attached.getAllocation().getContainerId()).isEqualTo("abc");
+        assertThat(attached.getAllocation().getMac()).startsWith("0a:58:");
+        assertThat(attached.getAllocation().getLabelsMap()).containsEntry("app", "web");
         ipam.release(ReleaseRequest.newBuilder().setNetwork("ipam").setEndpoint("c1").build());
         ipam.release(ReleaseRequest.newBuilder().setNetwork("ipam").setEndpoint("c1").build());
         assertThat(ipam.listAllocations(ListAllocationsRequest.newBuilder().setNetwork("ipam").setStale(true).build())

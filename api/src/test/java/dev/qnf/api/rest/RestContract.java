@@ -177,6 +177,33 @@ public abstract class RestContract {
     }
 
     @Test
+    void allocationsCarryTheRuntimeAttachment() {
+        createNetwork("att", cidr());
+        Http.Response r = http.post("/v1/networks/att/allocations", "{\"endpoint\":\"c1\",\"containerId\":\"abc123\","
+                + "\"ifName\":\"eth0\",\"labels\":{\"app\":\"web\"}}");
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        assertThat(r.fields()).containsExactly("endpoint", "ip", "containerId", "ifName", "mac", "labels", "revision");
+        assertThat(r.json().get("mac").asText()).matches("0a:58(:[0-9a-f]{2}){4}");
+        assertThat(r.json().get("labels").get("app").asText()).isEqualTo("web");
+
+        // an address first, the attachment later, in a second call for the same endpoint
+        assertThat(http.post("/v1/networks/att/allocations", "{\"endpoint\":\"c2\"}").fields())
+                .containsExactly("endpoint", "ip", "revision");
+        Http.Response attached = http.post("/v1/networks/att/allocations",
+                "{\"endpoint\":\"c2\",\"containerId\":\"def456\",\"mac\":\"02:00:00:00:00:01\"}");
+        assertThat(attached.status()).isEqualTo(200);
+        assertThat(attached.json().get("containerId").asText()).isEqualTo("def456");
+        assertThat(attached.json().get("mac").asText()).isEqualTo("02:00:00:00:00:01");
+        assertThat(http.get("/v1/networks/att/allocations").json().get("allocations").findValuesAsText("containerId"))
+                .containsExactlyInAnyOrder("abc123", "def456");
+
+        assertError(http.post("/v1/networks/att/allocations", "{\"endpoint\":\"c2\",\"containerId\":\"other\"}"),
+                409, "ALREADY_EXISTS");
+        assertError(http.post("/v1/networks/att/allocations", "{\"endpoint\":\"c3\",\"mac\":\"01:00:00:00:00:01\"}"),
+                400, "INVALID_ARGUMENT");
+    }
+
+    @Test
     void dualStackAllocationHasBothAddresses() {
         http.post("/v1/networks", "{\"name\":\"dual2\",\"cidr\":\"" + cidr() + "\",\"cidr6\":\"fd00:2::/64\"}");
         Http.Response r = http.post("/v1/networks/dual2/allocations", "{\"endpoint\":\"c1\"}");
