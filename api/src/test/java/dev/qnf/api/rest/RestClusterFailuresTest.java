@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.qnf.api.testing.FakeServers;
 import dev.qnf.api.testing.Http;
 import dev.qnf.api.testing.NdjsonReader;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 import java.time.Duration;
 
@@ -14,11 +16,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** What the fake can stage and a real cluster only does on a bad day: no quorum, no leader, lag, compaction. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RestClusterFailuresTest {
     private FakeServers.Running server;
     private Http http;
 
-    @BeforeEach
+    @BeforeAll
     void start() {
         server = FakeServers.start("s1");
         http = new Http(server.url());
@@ -26,23 +29,30 @@ class RestClusterFailuresTest {
     }
 
     @AfterEach
+    void heal() {
+        server.fabric().setAvailable(true);
+        server.fabric().setLeader(true);
+        server.fabric().setApplyLag(0);
+    }
+
+    @AfterAll
     void stop() {
         server.close();
     }
 
     @Test
     void writesAndLinearizableReadsAreUnavailableWithoutQuorumButStaleReadsWork() {
-        http.post("/v1/networks", "{\"name\":\"blue\",\"cidr\":\"10.0.0.0/24\"}");
+        http.post("/v1/networks", "{\"name\":\"q1\",\"cidr\":\"10.50.0.0/24\"}");
         server.fabric().setAvailable(false);
 
-        RestContract.assertError(http.post("/v1/networks", "{\"name\":\"red\",\"cidr\":\"10.1.0.0/24\"}"), 503,
+        RestContract.assertError(http.post("/v1/networks", "{\"name\":\"q2\",\"cidr\":\"10.51.0.0/24\"}"), 503,
                 "UNAVAILABLE");
         RestContract.assertError(http.get("/v1/networks"), 503, "UNAVAILABLE");
         RestContract.assertError(http.post("/v1/cluster/members", "{\"id\":\"s2\",\"address\":\"127.0.0.1:1\"}"),
                 503, "UNAVAILABLE");
         Http.Response stale = http.get("/v1/networks?stale=true");
         assertThat(stale.status()).isEqualTo(200);
-        assertThat(stale.json().get("networks").findValuesAsText("name")).containsExactly("blue");
+        assertThat(stale.json().get("networks").findValuesAsText("name")).contains("q1").doesNotContain("q2");
         assertThat(http.get("/v1/cluster").status()).isEqualTo(200);
     }
 
@@ -68,6 +78,7 @@ class RestClusterFailuresTest {
     @Test
     void clusterMembershipChangesAnswerTheNewStatus() {
         Http.Response added = http.post("/v1/cluster/members", "{\"id\":\"s2\",\"address\":\"127.0.0.1:9999\"}");
+        // (s2 is removed again at the end, so the other tests see a one-member group)
         assertThat(added.status()).as(added.toString()).isEqualTo(200);
         assertThat(added.json().get("members").findValuesAsText("id")).containsExactly("s1", "s2");
         // the same addition again is a no-op, a different address for the same id a conflict
@@ -86,15 +97,19 @@ class RestClusterFailuresTest {
 
     @Test
     void removingAMemberForgetsItsAnnouncedApiAddress() {
-        assertThat(http.get("/v1/cluster").json().get("members").get(0).has("apiAddress")).isTrue();
-        http.post("/v1/cluster/members", "{\"id\":\"s2\",\"address\":\"127.0.0.1:9999\"}");
-        http.delete("/v1/cluster/members/s1");
-        assertThat(server.fabric().localImage().members()).isEmpty();
+        try (FakeServers.Running other = FakeServers.start("t1")) {
+            other.server().announced().join();
+            Http h = new Http(other.url());
+            assertThat(h.get("/v1/cluster").json().get("members").get(0).has("apiAddress")).isTrue();
+            h.post("/v1/cluster/members", "{\"id\":\"t2\",\"address\":\"127.0.0.1:9999\"}");
+            h.delete("/v1/cluster/members/t1");
+            assertThat(other.fabric().localImage().members()).isEmpty();
+        }
     }
 
     @Test
     void watchFromACompactedRevisionStartsWithAResync() {
-        http.post("/v1/networks", "{\"name\":\"blue\",\"cidr\":\"10.0.0.0/24\"}");
+        http.post("/v1/networks", "{\"name\":\"blue\",\"cidr\":\"10.60.0.0/24\"}");
         http.post("/v1/networks/blue/allocations", "{\"endpoint\":\"c1\"}");
         server.fabric().compact();
         long now = server.fabric().localImage().revision();
@@ -117,10 +132,10 @@ class RestClusterFailuresTest {
 
     @Test
     void watchWithoutFromStartsNowAndClosesTheConsensusWatchWhenTheClientLeaves() {
-        http.post("/v1/networks", "{\"name\":\"old\",\"cidr\":\"10.0.0.0/24\"}");
+        http.post("/v1/networks", "{\"name\":\"old\",\"cidr\":\"10.70.0.0/24\"}");
         NdjsonReader watch = new NdjsonReader(server.url() + "/v1/watch");
         await().atMost(Duration.ofSeconds(5)).until(() -> server.fabric().openWatches() == 1);
-        http.post("/v1/networks", "{\"name\":\"new\",\"cidr\":\"10.1.0.0/24\"}");
+        http.post("/v1/networks", "{\"name\":\"new\",\"cidr\":\"10.71.0.0/24\"}");
         JsonNode line = watch.next();
         assertThat(line.get("events").findValuesAsText("key")).containsExactly("network/new");
 
