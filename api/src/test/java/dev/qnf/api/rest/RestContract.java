@@ -328,6 +328,14 @@ public abstract class RestContract {
     }
 
     @Test
+    void docServiceDescribesBothSurfaces() {
+        assertThat(http.get("/docs/").status()).isEqualTo(200);
+        Http.Response spec = http.get("/docs/specification.json");
+        assertThat(spec.status()).isEqualTo(200);
+        assertThat(spec.body()).contains("qnf.v1.Networks", "qnf.v1.Watch", "dev.qnf.api.rest.NetworksApi");
+    }
+
+    @Test
     void watchRejectsABadRevision() {
         assertError(http.get("/v1/watch?from=-1"), 400, "INVALID_ARGUMENT");
         assertError(http.get("/v1/watch?from=abc"), 400, "INVALID_ARGUMENT");
