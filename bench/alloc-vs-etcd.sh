@@ -10,7 +10,7 @@
 # Environment (all optional):
 #   CLIENTS="1 16 64 256 1000"   client counts, each run against both systems
 #   OPS_1=2000 OPS_16=10000 OPS=20000   measured operations per run (OPS_<clients> overrides OPS)
-#   MAX_SECONDS=90               bound on each phase of each run
+#   MAX_SECONDS=60               bound on each phase (warm-up, measured) of each run
 #   REPEATS=1                    runs per system and client count, alternating; the table shows the median
 #   ETCD_PORT=23790              etcd client ports ETCD_PORT+1..3, peer ports ETCD_PORT+11..13
 #   QNF_PORT=27100               passed to `qnf dev --base-port`
@@ -28,7 +28,7 @@ stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 results="${1:-$root/bench/results/alloc-vs-etcd-$stamp.md}"
 CLIENTS="${CLIENTS:-1 16 64 256 1000}"
 OPS="${OPS:-20000}"
-MAX_SECONDS="${MAX_SECONDS:-90}"
+MAX_SECONDS="${MAX_SECONDS:-60}"
 REPEATS="${REPEATS:-1}"
 ETCD_PORT="${ETCD_PORT:-23790}"
 QNF_PORT="${QNF_PORT:-27100}"
@@ -176,6 +176,18 @@ fsync_count() { # system run-id -> how many fsync/fdatasync calls the system's s
   rm -f "$work/fsync-$2.data"
 }
 
+qnf_entries() { # -> "entries commands": Raft entries sent by the servers' group commit, and the commands in them
+  local url total_b=0 total_c=0 b c
+  local -a urls
+  IFS=, read -ra urls <<<"$QNF_ENDPOINTS"
+  for url in "${urls[@]}"; do
+    read -r b c < <(curl -sf --max-time 5 "$url/metrics" | awk '/^qnf_raft_batches_total/ { b += $NF }
+      /^qnf_raft_batched_commands_total/ { c += $NF } END { printf "%d %d\n", b, c }') || { b=0 c=0; }
+    total_b=$((total_b + ${b:-0})) total_c=$((total_c + ${c:-0}))
+  done
+  echo "$total_b $total_c"
+}
+
 field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$1"; }
 
 run_id=0
@@ -185,6 +197,8 @@ run_bench() { # system clients -> prints one JSON line, or nothing when the run 
   local warmup=$((ops / 10 > clients ? ops / 10 : clients))
   local common=(--clients "$clients" --ops "$ops" --warmup "$warmup" --max-seconds "$MAX_SECONDS" -o json)
   run_id=$((run_id + 1))
+  local entries0=""
+  [[ $system == qnf ]] && entries0="$(qnf_entries)"
   fsync_start "$system" "$run_id"
   if [[ $system == etcd ]]; then
     line="$(QNF_JAVA_OPTS="$BENCH_JAVA_OPTS" $BENCH etcd --endpoints "$etcd_endpoints" "${common[@]}" \
@@ -198,9 +212,16 @@ run_bench() { # system clients -> prints one JSON line, or nothing when the run 
   if [[ -z $line ]]; then
     log "$system with $clients clients failed:"
     tail -n 5 "$work/bench.log" >&2
-  elif [[ -n $syncs ]]; then
+  else
+    line="${line%\}},\"opsWithWarmup\":$((ops + warmup))}"
     # fsync and fdatasync calls of all three servers during warm-up and measured phase together
-    line="${line%\}},\"serverFsyncs\":$syncs,\"opsWithWarmup\":$((ops + warmup))}"
+    [[ -z $syncs ]] || line="${line%\}},\"serverFsyncs\":$syncs}"
+    if [[ -n $entries0 ]]; then
+      local e0 c0 e1 c1
+      read -r e0 c0 <<<"$entries0"
+      read -r e1 c1 <<<"$(qnf_entries)"
+      line="${line%\}},\"raftEntries\":$((e1 - e0)),\"commandsInEntries\":$((c1 - c0))}"
+    fi
   fi
   echo "$line"
 }
@@ -246,7 +267,12 @@ table="$(
     ratio="-"
     if [[ $eo != - && $qo != - ]]; then ratio="$(awk -v q="$qo" -v e="$eo" 'BEGIN { if (e > 0) printf "%.2fx", q / e; else print "-" }')"; fi
     errs=""
-    for r in "$e" "$q"; do [[ -n $r && "$(field "$r" errors)" != 0 ]] && errs+=" ($(field "$r" target): $(field "$r" errors) errors)"; done
+    for r in "$e" "$q"; do
+      [[ -n $r ]] || continue
+      [[ "$(field "$r" errors)" == 0 ]] || errs+=" ($(field "$r" target): $(field "$r" errors) errors)"
+      [[ "$(field "$r" ops)" -ge "$(ops_for "$c")" ]] \
+        || errs+=" ($(field "$r" target): $(field "$r" ops) of $(ops_for "$c") ops within the ${MAX_SECONDS} s bound)"
+    done
     printf '| %s | %s | %s | %s | %s | %s | %s | %s%s |\n' "$c" "$eo" "$(fmt "$e" p50Millis)" "$(fmt "$e" p99Millis)" \
       "$qo" "$(fmt "$q" p50Millis)" "$(fmt "$q" p99Millis)" "$ratio" "$errs"
   done
@@ -257,16 +283,19 @@ per_k() { # json -> fsync calls per 1000 operations, or "-"
   n="$(field "$1" serverFsyncs)" t="$(field "$1" opsWithWarmup)"
   [[ -n $n && -n $t ]] && awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", 1000 * n / t }' || echo "-"
 }
-fsync_table=""
-if [[ $COUNT_FSYNCS == 1 ]]; then
-  fsync_table="$(
-    printf '| clients | etcd fsyncs per 1000 puts | QNF fsyncs per 1000 allocations |\n'
-    printf '|---:|---:|---:|\n'
-    for c in $CLIENTS; do
-      printf '| %s | %s | %s |\n' "$c" "$(per_k "${etcd_res[$c]:-}")" "$(per_k "${qnf_res[$c]:-}")"
-    done
-  )"
-fi
+per_entry() { # json -> commands per Raft entry, or "-"
+  local e c
+  e="$(field "$1" raftEntries)" c="$(field "$1" commandsInEntries)"
+  [[ -n $e && -n $c && $e != 0 ]] && awk -v e="$e" -v c="$c" 'BEGIN { printf "%.1f", c / e }' || echo "-"
+}
+cost_table="$(
+  printf '| clients | etcd fsyncs per 1000 puts | QNF fsyncs per 1000 allocations | QNF allocations per Raft entry |\n'
+  printf '|---:|---:|---:|---:|\n'
+  for c in $CLIENTS; do
+    printf '| %s | %s | %s | %s |\n' "$c" "$(per_k "${etcd_res[$c]:-}")" "$(per_k "${qnf_res[$c]:-}")" \
+      "$(per_entry "${qnf_res[$c]:-}")"
+  done
+)"
 
 mkdir -p "$(dirname "$results")"
 {
@@ -281,12 +310,12 @@ mkdir -p "$(dirname "$results")"
   echo
   echo "$table"
   echo
-  if [[ -n $fsync_table ]]; then
-    echo "fsync and fdatasync calls of the three servers together (perf, syscall tracepoints), warm-up included:"
-    echo
-    echo "$fsync_table"
-    echo
-  fi
+  echo "What the writes cost, warm-up included: fsync and fdatasync calls of the three servers together (perf,"
+  echo "syscall tracepoints; \"-\" when perf was not used), and QNF's group commit (qnf_raft_batched_commands_total"
+  echo "over qnf_raft_batches_total, all servers). Every etcd put is a Raft entry of its own."
+  echo
+  echo "$cost_table"
+  echo
   echo "Raw results (JSON, one run a line):"
   echo
   echo '```'
@@ -296,6 +325,6 @@ mkdir -p "$(dirname "$results")"
 
 echo
 echo "$table"
-[[ -z $fsync_table ]] || printf '\n%s\n' "$fsync_table"
+printf '\n%s\n' "$cost_table"
 echo
 log "results written to $results"
