@@ -25,6 +25,7 @@ export LC_ALL=C
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 results="${1:-$root/bench/results/alloc-vs-etcd-$stamp.md}"
 CLIENTS="${CLIENTS:-1 16 64 256 1000}"
 OPS="${OPS:-20000}"
@@ -302,6 +303,7 @@ mkdir -p "$(dirname "$results")"
   echo "# QNF allocations vs etcd puts, $stamp"
   echo
   echo "- machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr); data on $(df -T "$work" | awk 'NR==2 {print $2}')"
+  echo "- load average (1, 5, 15 min) before: $load_start; after: $(cut -d' ' -f1-3 /proc/loadavg) (others' work shares the cores)"
   echo "- etcd: $etcd_version, 3 members on loopback, default fsync; client: qnf bench etcd"
   echo "- QNF: $( [[ $SKIP_QNF == 1 ]] && echo "not run (SKIP_QNF=1)" || echo "qnf dev --nodes 3, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" ); client: qnf bench alloc"
   echo "- java: $(java -version 2>&1 | head -1)"
