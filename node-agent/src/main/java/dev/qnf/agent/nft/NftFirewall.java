@@ -1,0 +1,102 @@
+package dev.qnf.agent.nft;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.qnf.agent.sys.NetNs;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * {@link Firewall} over libnftables, in one network namespace (the host's, for the agent). Each call opens a
+ * libnftables context on a thread inside the namespace, runs one script and closes it: changes are rare, a context
+ * is cheap, and nothing can leak into another namespace.
+ */
+public final class NftFirewall implements Firewall {
+    private static final Logger LOG = LoggerFactory.getLogger(NftFirewall.class);
+
+    private final NetNs netns;
+    private Ruleset applied;
+
+    public NftFirewall(NetNs netns) {
+        this.netns = netns;
+    }
+
+    @Override
+    public synchronized List<String> adopt(Ruleset desired) {
+        applied = null;
+        RulesetCompiler.Adoption adoption = session(nft -> {
+            RulesetCompiler.Adoption a = RulesetCompiler.adopt(observe(nft), desired);
+            nft.run(a.script());
+            return a;
+        });
+        applied = desired;
+        if (!adoption.removed().isEmpty()) {
+            LOG.info("nftables: adopted QNF tables, removed {}", adoption.removed());
+        }
+        return adoption.removed();
+    }
+
+    @Override
+    public synchronized void apply(Ruleset desired) {
+        if (applied == null) {
+            adopt(desired);
+            return;
+        }
+        String script = RulesetCompiler.diff(applied, desired);
+        if (script.isEmpty()) {
+            return;
+        }
+        try {
+            session(nft -> {
+                nft.run(script);
+                return null;
+            });
+            applied = desired;
+        } catch (NftException e) {
+            LOG.warn("nftables: incremental change refused ({}); rewriting the QNF tables", e.errors().strip());
+            adopt(desired);
+        }
+    }
+
+    @Override
+    public synchronized Ruleset applied() {
+        return applied;
+    }
+
+    @Override
+    public synchronized void removeAll() {
+        applied = null;
+        session(nft -> {
+            StringBuilder script = new StringBuilder();
+            observe(nft).tables().forEach(t -> script.append("delete table ").append(t).append('\n'));
+            if (script.length() > 0) {
+                nft.run(script.toString());
+            }
+            return null;
+        });
+    }
+
+    /** Lists the table names, then only QNF's own tables in full. */
+    private static ObservedTables observe(Nftables nft) {
+        List<JsonNode> listings = new ArrayList<>();
+        for (JsonNode t : nft.list("tables").path("nftables")) {
+            JsonNode table = t.path("table");
+            String id = table.path("family").asText() + " " + table.path("name").asText();
+            if (RulesetCompiler.TABLES.contains(id)) {
+                listings.add(nft.list("table " + id));
+            }
+        }
+        return ObservedTables.parse(listings.toArray(JsonNode[]::new));
+    }
+
+    private <T> T session(Function<Nftables, T> work) {
+        return netns.run(() -> {
+            try (Nftables nft = Nftables.open()) {
+                return work.apply(nft);
+            }
+        });
+    }
+}

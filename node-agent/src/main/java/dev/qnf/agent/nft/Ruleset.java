@@ -1,0 +1,282 @@
+package dev.qnf.agent.nft;
+
+import dev.qnf.fabric.model.Names;
+import dev.qnf.fabric.net.Cidr;
+import dev.qnf.fabric.net.IpAddress;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What this node's QNF firewall and NAT should be: the networks that have a bridge here, the local endpoints on them,
+ * and the published ports. An immutable value, checked when built, so the compiler only ever sees states it can
+ * render. The agent's reconcile logic derives one from the fabric state and hands it to a {@link Firewall}.
+ */
+public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, Endpoint> endpoints,
+                      List<PortMapping> ports) {
+    public static final Ruleset EMPTY = of(List.of(), List.of(), List.of());
+
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
+
+    /**
+     * A network with a bridge on this node. {@code nat}: its endpoints reach the outside, masqueraded behind the
+     * host's address; without it the network is internal (no egress, no ingress but published ports).
+     */
+    public record Network(String name, String bridge, Cidr cidr4, Cidr cidr6, boolean nat) {
+        public Network {
+            Names.network(name);
+            if (bridge == null || !IFNAME.matcher(bridge).matches()) {
+                throw new IllegalArgumentException("network " + name + ": bridge '" + bridge
+                        + "' is not an interface name (1-15 letters, digits, '_', '.', '-')");
+            }
+            if (cidr4 == null && cidr6 == null) {
+                throw new IllegalArgumentException("network " + name + " has no prefix");
+            }
+            checkFamily(cidr4, 4, "network " + name + " cidr4");
+            checkFamily(cidr6, 6, "network " + name + " cidr6");
+        }
+
+        public static Network of(String name, String bridge, String cidr4, boolean nat) {
+            return new Network(name, bridge, Cidr.parse(cidr4), null, nat);
+        }
+
+        public static Network dualStack(String name, String bridge, String cidr4, String cidr6, boolean nat) {
+            return new Network(name, bridge, Cidr.parse(cidr4), Cidr.parse(cidr6), nat);
+        }
+
+        public Cidr cidr(int family) {
+            return family == 4 ? cidr4 : cidr6;
+        }
+    }
+
+    /**
+     * A local endpoint: its addresses and its identity, the number the policy work matches on (a packet mark).
+     */
+    public record Endpoint(String id, String network, IpAddress ip4, IpAddress ip6, int identity) {
+        public Endpoint {
+            Names.endpoint(id);
+            Objects.requireNonNull(network, "network");
+            if (ip4 == null && ip6 == null) {
+                throw new IllegalArgumentException("endpoint " + id + " has no address");
+            }
+            checkFamily(ip4, 4, "endpoint " + id + " ip4");
+            checkFamily(ip6, 6, "endpoint " + id + " ip6");
+            if (identity < 0) {
+                throw new IllegalArgumentException("endpoint " + id + ": identity " + identity + " is negative");
+            }
+        }
+
+        public static Endpoint of(String id, String network, String ip4, int identity) {
+            return new Endpoint(id, network, IpAddress.parse(ip4), null, identity);
+        }
+
+        public static Endpoint dualStack(String id, String network, String ip4, String ip6, int identity) {
+            return new Endpoint(id, network, IpAddress.parse(ip4), IpAddress.parse(ip6), identity);
+        }
+
+        public IpAddress ip(int family) {
+            return family == 4 ? ip4 : ip6;
+        }
+
+        Stream<IpAddress> addresses() {
+            return Stream.of(ip4, ip6).filter(Objects::nonNull);
+        }
+    }
+
+    public enum Protocol {
+        TCP, UDP;
+
+        String nft() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** Host port {@code hostPort}/{@code protocol} on every local address forwards to {@code address:port}. */
+    public record PortMapping(Protocol protocol, int hostPort, IpAddress address, int port) {
+        static final Comparator<PortMapping> ORDER = Comparator.comparing((PortMapping p) -> p.address().family())
+                .thenComparing(PortMapping::protocol).thenComparingInt(PortMapping::hostPort);
+
+        public PortMapping {
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(address, "address");
+            checkPort(hostPort, "host port");
+            checkPort(port, "port");
+        }
+
+        public static PortMapping tcp(int hostPort, String address, int port) {
+            return new PortMapping(Protocol.TCP, hostPort, IpAddress.parse(address), port);
+        }
+
+        public static PortMapping udp(int hostPort, String address, int port) {
+            return new PortMapping(Protocol.UDP, hostPort, IpAddress.parse(address), port);
+        }
+
+        private static void checkPort(int port, String what) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException(what + " " + port + " out of range 1..65535");
+            }
+        }
+    }
+
+    public Ruleset {
+        networks = immutableSorted(networks);
+        endpoints = immutableSorted(endpoints);
+        ports = ports.stream().sorted(PortMapping.ORDER).toList();
+        validate(networks, endpoints, ports);
+    }
+
+    public static Ruleset of(Collection<Network> networks, Collection<Endpoint> endpoints,
+                             Collection<PortMapping> ports) {
+        SortedMap<String, Network> n = new TreeMap<>();
+        for (Network net : networks) {
+            if (n.put(net.name(), net) != null) {
+                throw new IllegalArgumentException("network " + net.name() + " given twice");
+            }
+        }
+        SortedMap<String, Endpoint> e = new TreeMap<>();
+        for (Endpoint ep : endpoints) {
+            if (e.put(ep.id(), ep) != null) {
+                throw new IllegalArgumentException("endpoint " + ep.id() + " given twice");
+            }
+        }
+        return new Ruleset(n, e, List.copyOf(ports));
+    }
+
+    public Ruleset withNetwork(Network network) {
+        SortedMap<String, Network> n = new TreeMap<>(networks);
+        n.put(network.name(), network);
+        return new Ruleset(n, endpoints, ports);
+    }
+
+    /** Without the network, its endpoints and the port mappings to them. */
+    public Ruleset withoutNetwork(String name) {
+        Network gone = networks.get(name);
+        if (gone == null) {
+            return this;
+        }
+        SortedMap<String, Network> n = new TreeMap<>(networks);
+        n.remove(name);
+        SortedMap<String, Endpoint> e = new TreeMap<>(endpoints);
+        e.values().removeIf(ep -> ep.network().equals(name));
+        List<PortMapping> p = ports.stream().filter(pm -> {
+            Cidr c = gone.cidr(pm.address().family());
+            return c == null || !c.contains(pm.address());
+        }).toList();
+        return new Ruleset(n, e, p);
+    }
+
+    public Ruleset withEndpoint(Endpoint endpoint) {
+        SortedMap<String, Endpoint> e = new TreeMap<>(endpoints);
+        e.put(endpoint.id(), endpoint);
+        return new Ruleset(networks, e, ports);
+    }
+
+    public Ruleset withoutEndpoint(String id) {
+        SortedMap<String, Endpoint> e = new TreeMap<>(endpoints);
+        e.remove(id);
+        return new Ruleset(networks, e, ports);
+    }
+
+    /** With the mapping, replacing any mapping of the same host port, protocol and family. */
+    public Ruleset withPort(PortMapping mapping) {
+        return new Ruleset(networks, endpoints, Stream.concat(
+                ports.stream().filter(p -> PortMapping.ORDER.compare(p, mapping) != 0), Stream.of(mapping)).toList());
+    }
+
+    public Ruleset withoutPort(Protocol protocol, int hostPort, int family) {
+        return new Ruleset(networks, endpoints, ports.stream().filter(p -> !(p.protocol() == protocol
+                && p.hostPort() == hostPort && p.address().family() == family)).toList());
+    }
+
+    public boolean dualStack() {
+        return networks.values().stream().anyMatch(n -> n.cidr6() != null);
+    }
+
+    private static void validate(Map<String, Network> networks, Map<String, Endpoint> endpoints,
+                                 List<PortMapping> ports) {
+        Map<String, String> bridges = new HashMap<>();
+        networks.forEach((name, n) -> {
+            if (!name.equals(n.name())) {
+                throw new IllegalArgumentException("network " + n.name() + " filed under '" + name + "'");
+            }
+            String other = bridges.put(n.bridge(), name);
+            if (other != null) {
+                throw new IllegalArgumentException("networks " + other + " and " + name + " share bridge "
+                        + n.bridge());
+            }
+            for (Network m : networks.values()) {
+                for (int family : new int[]{4, 6}) {
+                    Cidr a = n.cidr(family);
+                    Cidr b = m.cidr(family);
+                    if (m.name().compareTo(name) < 0 && a != null && b != null && a.overlaps(b)) {
+                        throw new IllegalArgumentException("networks " + m.name() + " (" + b + ") and " + name
+                                + " (" + a + ") overlap; one node cannot route both");
+                    }
+                }
+            }
+        });
+        Map<IpAddress, String> holders = new HashMap<>();
+        endpoints.forEach((id, ep) -> {
+            if (!id.equals(ep.id())) {
+                throw new IllegalArgumentException("endpoint " + ep.id() + " filed under '" + id + "'");
+            }
+            Network n = networks.get(ep.network());
+            if (n == null) {
+                throw new IllegalArgumentException("endpoint " + id + " is on unknown network " + ep.network());
+            }
+            ep.addresses().forEach(a -> {
+                Cidr c = n.cidr(a.family());
+                if (c == null || !c.contains(a)) {
+                    throw new IllegalArgumentException("endpoint " + id + " address " + a + " is outside network "
+                            + n.name() + " (" + (c == null ? "no IPv" + a.family() + " prefix" : c) + ")");
+                }
+                String other = holders.put(a, id);
+                if (other != null) {
+                    throw new IllegalArgumentException("address " + a + " held by endpoints " + other + " and " + id);
+                }
+            });
+        });
+        for (int i = 1; i < ports.size(); i++) {
+            if (PortMapping.ORDER.compare(ports.get(i - 1), ports.get(i)) == 0) {
+                PortMapping p = ports.get(i);
+                throw new IllegalArgumentException("host port " + p.protocol().nft() + "/" + p.hostPort()
+                        + " (IPv" + p.address().family() + ") is mapped twice");
+            }
+        }
+        for (PortMapping p : ports) {
+            boolean inside = networks.values().stream().anyMatch(n -> {
+                Cidr c = n.cidr(p.address().family());
+                return c != null && c.contains(p.address());
+            });
+            if (!inside) {
+                throw new IllegalArgumentException("port mapping " + p.protocol().nft() + "/" + p.hostPort() + " -> "
+                        + p.address() + " points outside every QNF network");
+            }
+        }
+    }
+
+    private static void checkFamily(Cidr value, int family, String what) {
+        if (value != null && value.family() != family) {
+            throw new IllegalArgumentException(what + " " + value + " is not IPv" + family);
+        }
+    }
+
+    private static void checkFamily(IpAddress value, int family, String what) {
+        if (value != null && value.family() != family) {
+            throw new IllegalArgumentException(what + " " + value + " is not IPv" + family);
+        }
+    }
+
+    private static <V> SortedMap<String, V> immutableSorted(Map<String, V> map) {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(map));
+    }
+}

@@ -1,0 +1,351 @@
+package dev.qnf.agent.nft;
+
+import dev.qnf.agent.nft.Layout.Chain;
+import dev.qnf.agent.nft.Layout.Hook;
+import dev.qnf.agent.nft.Layout.NftSet;
+import dev.qnf.agent.nft.Layout.Table;
+import dev.qnf.agent.nft.Ruleset.Endpoint;
+import dev.qnf.agent.nft.Ruleset.Network;
+import dev.qnf.fabric.net.Cidr;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Renders a {@link Ruleset} as nft scripts, each meant to run as one transaction. See docs/nftables.md for the
+ * layout. Three kinds of script:
+ * <ul>
+ *   <li>{@link #full}: creates the QNF tables if missing, flushes them and writes everything;</li>
+ *   <li>{@link #diff}: from one desired state to the next, adding and deleting only the set and map elements and
+ *       the per-network chains that changed (one endpoint more is a few {@code add element} lines);</li>
+ *   <li>{@link #adopt}: {@link #full}, after deleting QNF tables that no longer belong or whose layout differs,
+ *       and followed by deleting the chains and sets found in the kernel that the desired state does not have.</li>
+ * </ul>
+ * Every command names one of {@link #TABLES}; nothing here can touch another table.
+ */
+public final class RulesetCompiler {
+    public static final String FILTER = "inet qnf";
+    public static final String NAT4 = "ip qnf-nat";
+    public static final String NAT6 = "ip6 qnf-nat";
+    /** The only tables QNF creates, changes or deletes. */
+    public static final List<String> TABLES = List.of(FILTER, NAT4, NAT6);
+
+    static final String HAIRPIN = "hairpin: a published port reached from its own network";
+
+    private RulesetCompiler() {
+    }
+
+    /** What {@link #adopt} does: the script, and the stale objects it deletes, for the log. */
+    public record Adoption(String script, List<String> removed) {
+    }
+
+    public static String full(Ruleset desired) {
+        Script s = new Script();
+        layout(desired).values().forEach(t -> create(s, t));
+        return s.toString();
+    }
+
+    /** The script from {@code from} to {@code to}; empty when nothing changes. */
+    public static String diff(Ruleset from, Ruleset to) {
+        Map<String, Table> before = layout(from);
+        Map<String, Table> after = layout(to);
+        Script s = new Script();
+        for (Table t : after.values()) {
+            Table old = before.get(t.id());
+            if (old == null) {
+                create(s, t);
+            } else {
+                change(s, old, t);
+            }
+        }
+        for (String id : before.keySet()) {
+            if (!after.containsKey(id)) {
+                s.add("delete table " + id);
+            }
+        }
+        return s.toString();
+    }
+
+    public static Adoption adopt(ObservedTables observed, Ruleset desired) {
+        Map<String, Table> wanted = layout(desired);
+        Script s = new Script();
+        List<String> removed = new ArrayList<>();
+        List<Table> kept = new ArrayList<>();
+        for (String id : observed.tables()) {
+            Table found = observed.table(id);
+            Table want = wanted.get(id);
+            if (want == null) {
+                s.add("delete table " + id);
+                removed.add("table " + id);
+            } else if (!compatible(found, want) || observed.hasUnmanagedObjects(id)) {
+                s.add("delete table " + id);
+                removed.add("table " + id + " (layout differs; recreated)");
+            } else {
+                kept.add(found);
+            }
+        }
+        wanted.values().forEach(t -> create(s, t));
+        // "flush table" in create() emptied every chain and the desired sets, so nothing refers to the stale
+        // objects any more but stale maps' own elements: delete sets before chains.
+        for (Table found : kept) {
+            Table want = wanted.get(found.id());
+            for (NftSet set : found.sets().values()) {
+                if (!want.sets().containsKey(set.name())) {
+                    s.add("delete " + set.kind() + " " + found.id() + " " + set.name());
+                    removed.add(set.kind() + " " + found.id() + " " + set.name());
+                }
+            }
+            for (Chain c : found.chains().values()) {
+                if (!want.chains().containsKey(c.name())) {
+                    s.add("delete chain " + found.id() + " " + c.name());
+                    removed.add("chain " + found.id() + " " + c.name());
+                }
+            }
+        }
+        return new Adoption(s.toString(), List.copyOf(removed));
+    }
+
+    private static boolean compatible(Table found, Table want) {
+        for (Chain c : found.chains().values()) {
+            Chain w = want.chains().get(c.name());
+            if (w != null && (c.hook() == null ? w.hook() != null : !c.hook().sameAs(w.hook()))) {
+                return false;
+            }
+        }
+        for (NftSet set : found.sets().values()) {
+            NftSet w = want.sets().get(set.name());
+            if (w != null && !set.sameSpec(w)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- scripts ----
+
+    /** Creates or rewrites a whole table: idempotent, whatever the table held before. */
+    private static void create(Script s, Table t) {
+        s.add("add table " + t.id() + " { comment \"managed by qnf; edits are overwritten\"; }");
+        s.add("flush table " + t.id());
+        // Chains before sets: nft 1.0.6 fails to add a verdict map element jumping to a chain declared after the map.
+        t.chains().values().forEach(c -> declare(s, t, c));
+        t.sets().values().forEach(set -> s.add("add " + set.kind() + " " + t.id() + " " + set.name() + " " + set.spec()));
+        // "flush table" leaves set elements alone.
+        t.sets().values().forEach(set -> s.add("flush " + set.kind() + " " + t.id() + " " + set.name()));
+        t.chains().values().forEach(c -> rules(s, t, c));
+        t.sets().values().forEach(set -> addElements(s, t, set, set.elements()));
+    }
+
+    private static void change(Script s, Table old, Table t) {
+        for (Chain c : t.chains().values()) {
+            if (!old.chains().containsKey(c.name())) {
+                declare(s, t, c);
+            }
+        }
+        for (NftSet set : t.sets().values()) {
+            if (!old.sets().containsKey(set.name())) {
+                s.add("add " + set.kind() + " " + t.id() + " " + set.name() + " " + set.spec());
+            }
+        }
+        for (NftSet set : t.sets().values()) {
+            NftSet was = old.sets().get(set.name());
+            if (was != null) {
+                List<String> gone = was.elements().keySet().stream()
+                        .filter(k -> !Objects.equals(was.elements().get(k), set.elements().get(k))).toList();
+                deleteElements(s, t, set, gone);
+            }
+        }
+        for (Chain c : t.chains().values()) {
+            Chain was = old.chains().get(c.name());
+            if (was == null) {
+                rules(s, t, c);
+            } else if (!was.equals(c)) {
+                if (!Objects.equals(was.hook(), c.hook())) {
+                    declare(s, t, c);
+                }
+                s.add("flush chain " + t.id() + " " + c.name());
+                rules(s, t, c);
+            }
+        }
+        for (NftSet set : t.sets().values()) {
+            NftSet was = old.sets().get(set.name());
+            Map<String, String> added = new LinkedHashMap<>(set.elements());
+            if (was != null) {
+                added.entrySet().removeIf(e -> e.getValue().equals(was.elements().get(e.getKey())));
+            }
+            addElements(s, t, set, added);
+        }
+        List<Chain> staleChains = old.chains().values().stream().filter(c -> !t.chains().containsKey(c.name())).toList();
+        staleChains.forEach(c -> s.add("flush chain " + t.id() + " " + c.name()));
+        old.sets().values().stream().filter(set -> !t.sets().containsKey(set.name()))
+                .forEach(set -> s.add("delete " + set.kind() + " " + t.id() + " " + set.name()));
+        staleChains.forEach(c -> s.add("delete chain " + t.id() + " " + c.name()));
+    }
+
+    private static void declare(Script s, Table t, Chain c) {
+        s.add("add chain " + t.id() + " " + c.name() + (c.hook() == null ? "" : " " + c.hook().render()));
+    }
+
+    private static void rules(Script s, Table t, Chain c) {
+        c.rules().forEach(r -> s.add("add rule " + t.id() + " " + c.name() + " " + r));
+    }
+
+    private static void addElements(Script s, Table t, NftSet set, Map<String, String> elements) {
+        if (!elements.isEmpty()) {
+            List<String> items = new ArrayList<>();
+            elements.forEach((k, v) -> items.add(v.isEmpty() ? k : k + " : " + v));
+            s.add("add element " + t.id() + " " + set.name() + " { " + String.join(", ", items) + " }");
+        }
+    }
+
+    private static void deleteElements(Script s, Table t, NftSet set, Collection<String> keys) {
+        if (!keys.isEmpty()) {
+            s.add("delete element " + t.id() + " " + set.name() + " { " + String.join(", ", keys) + " }");
+        }
+    }
+
+    private static final class Script {
+        private final StringBuilder text = new StringBuilder();
+
+        void add(String command) {
+            text.append(command).append('\n');
+        }
+
+        @Override
+        public String toString() {
+            return text.toString();
+        }
+    }
+
+    // ---- the layout ----
+
+    static Map<String, Table> layout(Ruleset r) {
+        Map<String, Table> tables = new LinkedHashMap<>();
+        tables.put(FILTER, filterTable(r));
+        tables.put(NAT4, natTable(r, 4));
+        if (r.dualStack()) {
+            tables.put(NAT6, natTable(r, 6));
+        }
+        return tables;
+    }
+
+    private static Table filterTable(Ruleset r) {
+        Map<String, Chain> chains = new LinkedHashMap<>();
+        chains.put("forward", new Chain("forward", new Hook("filter", "forward", "filter - 5", -5), List.of(
+                "iifname != @bridges oifname != @bridges accept comment \"not QNF traffic\"",
+                "ct state established,related accept",
+                "ct state invalid drop",
+                "iifname . oifname vmap @intra comment \"within a network: its policy chain\"",
+                "oifname @bridges ct status dnat accept comment \"published ports\"",
+                "iifname @bridges oifname @bridges drop comment \"networks are isolated\"",
+                "iifname @egress accept comment \"NAT networks reach the outside\"",
+                "drop comment \"anything else to or from a QNF network\"")));
+        for (Network n : r.networks().values()) {
+            chains.put(netChain(n), new Chain(netChain(n), null,
+                    List.of("accept comment \"no policy yet: the network is open inside\"")));
+        }
+        Map<String, NftSet> sets = new LinkedHashMap<>();
+        Map<String, String> bridges = new LinkedHashMap<>();
+        Map<String, String> egress = new LinkedHashMap<>();
+        Map<String, String> intra = new LinkedHashMap<>();
+        for (Network n : r.networks().values()) {
+            bridges.put(quote(n.bridge()), "");
+            if (n.nat()) {
+                egress.put(quote(n.bridge()), "");
+            }
+            intra.put(quote(n.bridge()) + " . " + quote(n.bridge()), "goto " + netChain(n));
+        }
+        put(sets, new NftSet("bridges", "ifname", null, Set.of(), bridges));
+        put(sets, new NftSet("egress", "ifname", null, Set.of(), egress));
+        put(sets, new NftSet("intra", "ifname . ifname", "verdict", Set.of(), intra));
+        for (int family : new int[]{4, 6}) {
+            List<Endpoint> eps = sortedBy(r.endpoints().values(), family);
+            Map<String, String> all = new LinkedHashMap<>();
+            Map<String, String> identities = new LinkedHashMap<>();
+            eps.forEach(ep -> {
+                all.put(ep.ip(family).toString(), "");
+                identities.put(ep.ip(family).toString(), Integer.toString(ep.identity()));
+            });
+            put(sets, new NftSet("ep" + family, addrType(family), null, Set.of(), all));
+            put(sets, new NftSet("ident" + family, addrType(family), "mark", Set.of(), identities));
+        }
+        for (Network n : r.networks().values()) {
+            for (int family : new int[]{4, 6}) {
+                Map<String, String> members = new LinkedHashMap<>();
+                sortedBy(r.endpoints().values(), family).stream().filter(ep -> ep.network().equals(n.name()))
+                        .forEach(ep -> members.put(ep.ip(family).toString(), ""));
+                put(sets, new NftSet("net" + family + "-" + n.name(), addrType(family), null, Set.of(), members));
+            }
+        }
+        return new Table(FILTER, chains, sets);
+    }
+
+    private static Table natTable(Ruleset r, int family) {
+        String ip = family == 4 ? "ip" : "ip6";
+        String loopback = family == 4 ? "127.0.0.0/8" : "::1";
+        String dnat = "dnat " + ip + " to meta l4proto . th dport map @ports" + family;
+        Map<String, Chain> chains = new LinkedHashMap<>();
+        chains.put("prerouting", new Chain("prerouting", new Hook("nat", "prerouting", "dstnat", -100),
+                List.of("fib daddr type local " + dnat + " comment \"published ports\"")));
+        // "priority dstnat" is refused on the output hook by nft 1.0.6; -100 is its value.
+        chains.put("output", new Chain("output", new Hook("nat", "output", "-100", -100),
+                List.of(ip + " daddr != " + loopback + " fib daddr type local " + dnat
+                        + " comment \"published ports, from the host itself\"")));
+        chains.put("postrouting", new Chain("postrouting", new Hook("nat", "postrouting", "srcnat", 100),
+                List.of(ip + " saddr vmap @nets" + family)));
+        Map<String, String> nets = new LinkedHashMap<>();
+        r.networks().values().stream().filter(n -> n.cidr(family) != null)
+                .sorted(Comparator.comparing(n -> n.cidr(family))).forEach(n -> {
+                    Cidr cidr = n.cidr(family);
+                    String bridge = quote(n.bridge());
+                    List<String> rules = new ArrayList<>();
+                    rules.add("oifname " + bridge + " ct status dnat masquerade comment \"" + HAIRPIN + "\"");
+                    if (n.nat()) {
+                        rules.add("oifname != " + bridge + " " + ip + " daddr != " + cidr
+                                + " masquerade comment \"egress\"");
+                    }
+                    chains.put(postChain(n), new Chain(postChain(n), null, List.copyOf(rules)));
+                    nets.put(cidr.toString(), "jump " + postChain(n));
+                });
+        Map<String, String> ports = new LinkedHashMap<>();
+        r.ports().stream().filter(p -> p.address().family() == family).forEach(p -> ports.put(
+                p.protocol().nft() + " . " + p.hostPort(), p.address() + " . " + p.port()));
+        Map<String, NftSet> sets = new LinkedHashMap<>();
+        put(sets, new NftSet("ports" + family, "inet_proto . inet_service", addrType(family) + " . inet_service",
+                Set.of(), ports));
+        put(sets, new NftSet("nets" + family, addrType(family), "verdict", Set.of("interval"), nets));
+        return new Table(family == 4 ? NAT4 : NAT6, chains, sets);
+    }
+
+    static String netChain(Network n) {
+        return "net-" + n.name();
+    }
+
+    static String postChain(Network n) {
+        return "post-" + n.name();
+    }
+
+    private static List<Endpoint> sortedBy(Collection<Endpoint> endpoints, int family) {
+        return endpoints.stream().filter(ep -> ep.ip(family) != null)
+                .sorted(Comparator.comparing((Endpoint ep) -> ep.ip(family))).toList();
+    }
+
+    private static String addrType(int family) {
+        return family == 4 ? "ipv4_addr" : "ipv6_addr";
+    }
+
+    /** Interface names are checked by {@link Ruleset.Network} to hold no quote or space. */
+    private static String quote(String ifname) {
+        return "\"" + ifname + "\"";
+    }
+
+    private static void put(Map<String, NftSet> sets, NftSet set) {
+        sets.put(set.name(), set);
+    }
+}
