@@ -83,11 +83,16 @@ public final class QnfAllocDriver implements AutoCloseable {
         }
     }
 
-    /** Allocates an address for endpoint {@code ep-<n>} on node {@code bench-<n mod nodes>}. */
+    /**
+     * Allocates an address for endpoint {@code ep-<n>} on node {@code bench-<n mod nodes>}, with the attachment a CNI
+     * ADD carries (container id, interface; the server derives the MAC), so the stored record is a real one.
+     */
     public CompletableFuture<AllocationResponse> allocate(long n) {
         AllocateRequest.Builder request = AllocateRequest.newBuilder()
                 .setNetwork(network)
-                .setEndpoint("ep-" + n);
+                .setEndpoint("ep-" + n)
+                .setContainerId(String.format("%048x", n))
+                .setIfName("eth0");
         if (nodes > 0) {
             request.setNode("bench-" + Math.floorMod(n, nodes));
         }
