@@ -27,12 +27,12 @@ final class Demo {
         NetworkCommand.print(out, List.of(net.value()));
 
         out.line("");
-        out.line("$ qnf ipam allocate demo --endpoint web-1 --node host-a   (and web-2 on host-a, db-1 on host-b)");
+        out.line("$ qnf ipam allocate demo web-1 --node host-a   (and web-2 on host-a, db-1 on host-b)");
         for (String[] ep : new String[][]{{"web-1", "host-a"}, {"web-2", "host-a"}, {"db-1", "host-b"}}) {
             client.allocate("demo", new AllocationRequest(ep[0], ep[1], null));
         }
         Written<AllocationView> retry = client.allocate("demo", new AllocationRequest("web-1", "host-a", null));
-        out.line("$ qnf ipam allocate demo --endpoint web-1 --node host-a   (a retry: "
+        out.line("$ qnf ipam allocate demo web-1 --node host-a   (a retry: "
                 + (retry.created() ? "NEW ADDRESS (unexpected)" : "same address " + retry.value().ip() + ", nothing new") + ")");
         out.line("");
         out.line("$ qnf ipam list demo");

@@ -61,7 +61,9 @@ final class DevCommand implements Callable<Integer> {
         }
         DevCluster cluster = DevCluster.plan(dir, nodes, basePort);
         List<DevCluster.Started> started = cluster.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> DevCluster.stop(started), "qnf-dev-shutdown"));
+        if (!detach) {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> DevCluster.stop(started), "qnf-dev-shutdown"));
+        }
         out.printf("QNF dev cluster: %d server(s), data in %s%n", nodes, dir);
         for (DevCluster.Started s : started) {
             out.printf("  %-3s api %-24s raft %-16s pid %-7d log %s%n      restart after a crash: %s%n",

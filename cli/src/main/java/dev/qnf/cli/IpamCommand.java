@@ -30,8 +30,7 @@ final class IpamCommand {
                 Output.Column.of("ENDPOINT", AllocationView::endpoint),
                 Output.Column.of("IP", AllocationView::ip),
                 Output.Column.of("IP6", AllocationView::ip6),
-                Output.Column.of("NODE", AllocationView::node),
-                Output.Column.of("REVISION", AllocationView::revision));
+                Output.Column.of("NODE", AllocationView::node));
     }
 
     abstract static class Base implements Callable<Integer> {
@@ -48,8 +47,7 @@ final class IpamCommand {
     @Command(name = "allocate", description = "Give an endpoint addresses (a retry returns the same ones).")
     static final class Allocate extends Base {
         @Parameters(index = "0", description = "network") String network;
-        @Option(names = "--endpoint", required = true, description = "endpoint id (container id, pod uid, ...)")
-        String endpoint;
+        @Parameters(index = "1", description = "endpoint id (container id, pod uid, ...)") String endpoint;
         @Option(names = "--node", description = "node whose blocks to use") String node;
         @Option(names = "--ip", description = "ask for this address") String ip;
 
@@ -66,7 +64,7 @@ final class IpamCommand {
     @Command(name = "release", description = "Release an endpoint's addresses (idempotent).")
     static final class Release extends Base {
         @Parameters(index = "0", description = "network") String network;
-        @Option(names = "--endpoint", required = true) String endpoint;
+        @Parameters(index = "1", description = "endpoint id") String endpoint;
 
         @Override
         public Integer call() {
