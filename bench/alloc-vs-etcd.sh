@@ -11,6 +11,8 @@
 #   CLIENTS="1 16 64 256 1000"   client counts, each run against both systems
 #   OPS_1=2000 OPS_16=10000 OPS=20000   measured operations per run (OPS_<clients> overrides OPS)
 #   MAX_SECONDS=60               bound on each phase (warm-up, measured) of each run
+#   SERVER_WARMUP_OPS=20000      a first run per system at 64 clients, not reported, so that QNF's JVMs have
+#                                compiled their hot paths (0: none)
 #   REPEATS=1                    runs per system and client count, alternating; the table shows the median
 #   ETCD_PORT=23790              etcd client ports ETCD_PORT+1..3, peer ports ETCD_PORT+11..13
 #   QNF_PORT=27100               passed to `qnf dev --base-port`
@@ -25,12 +27,14 @@ export LC_ALL=C
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+revision="$(git -C "$root" describe --always --dirty 2>/dev/null || echo '?')"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 results="${1:-$root/bench/results/alloc-vs-etcd-$stamp.md}"
 CLIENTS="${CLIENTS:-1 16 64 256 1000}"
 OPS="${OPS:-20000}"
 MAX_SECONDS="${MAX_SECONDS:-60}"
 REPEATS="${REPEATS:-1}"
+SERVER_WARMUP_OPS="${SERVER_WARMUP_OPS:-20000}"
 ETCD_PORT="${ETCD_PORT:-23790}"
 QNF_PORT="${QNF_PORT:-27100}"
 QNF_ENDPOINTS="${QNF_ENDPOINTS:-}"
@@ -192,9 +196,9 @@ qnf_entries() { # -> "entries commands": Raft entries sent by the servers' group
 field() { sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" <<<"$1"; }
 
 run_id=0
-run_bench() { # system clients -> prints one JSON line, or nothing when the run failed
-  local system=$1 clients=$2 ops line syncs
-  ops="$(ops_for "$clients")"
+run_bench() { # system clients [ops] -> prints one JSON line, or nothing when the run failed
+  local system=$1 clients=$2 ops=${3:-} line syncs
+  [[ -n $ops ]] || ops="$(ops_for "$clients")"
   local warmup=$((ops / 10 > clients ? ops / 10 : clients))
   local common=(--clients "$clients" --ops "$ops" --warmup "$warmup" --max-seconds "$MAX_SECONDS" -o json)
   run_id=$((run_id + 1))
@@ -235,6 +239,18 @@ median_run() {
 
 declare -A etcd_res qnf_res
 raw=()
+warmups=()
+if ((SERVER_WARMUP_OPS > 0)); then
+  # A JVM server compiles its hot paths during its first minutes (QNF's C2 compiler thread took ~40 % of the
+  # leader's CPU over the first 20,000 allocations); etcd, a Go binary, needs no such warm-up but gets the same.
+  for system in etcd qnf; do
+    [[ $system == qnf && $SKIP_QNF == 1 ]] && continue
+    log "server warm-up: $system, 64 clients, $SERVER_WARMUP_OPS ops (not reported)"
+    line="$(run_bench "$system" 64 "$SERVER_WARMUP_OPS")"
+    warmups+=("$line")
+    [[ -n $line ]] && log "  $(field "$line" opsPerSecond) ops/s"
+  done
+fi
 for c in $CLIENTS; do
   etcd_runs=() qnf_runs=()
   for ((r = 1; r <= REPEATS; r++)); do
@@ -305,10 +321,10 @@ mkdir -p "$(dirname "$results")"
   echo "- machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, $(uname -sr); data on $(df -T "$work" | awk 'NR==2 {print $2}')"
   echo "- load average (1, 5, 15 min) before: $load_start; after: $(cut -d' ' -f1-3 /proc/loadavg) (others' work shares the cores)"
   echo "- etcd: $etcd_version, 3 members on loopback, default fsync; client: qnf bench etcd"
-  echo "- QNF: $( [[ $SKIP_QNF == 1 ]] && echo "not run (SKIP_QNF=1)" || echo "qnf dev --nodes 3, commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')" ); client: qnf bench alloc"
+  echo "- QNF: $( [[ $SKIP_QNF == 1 ]] && echo "not run (SKIP_QNF=1)" || echo "qnf dev --nodes 3, tree $revision at the start" ); client: qnf bench alloc"
   echo "- java: $(java -version 2>&1 | head -1)"
   echo "- ops per run: $(for c in $CLIENTS; do printf '%s clients %s; ' "$c" "$(ops_for "$c")"; done)warm-up a tenth more (at least one per client)"
-  echo "- runs: $REPEATS per system and client count, alternating etcd and QNF; the table shows the median run"
+  echo "- runs: first a server warm-up per system ($SERVER_WARMUP_OPS ops at 64 clients, not in the tables), then $REPEATS per system and client count, alternating etcd and QNF; the table shows the median run"
   echo
   echo "$table"
   echo
@@ -318,6 +334,14 @@ mkdir -p "$(dirname "$results")"
   echo
   echo "$cost_table"
   echo
+  if ((${#warmups[@]})); then
+    echo "Server warm-up runs, not in the tables (JSON):"
+    echo
+    echo '```'
+    printf '%s\n' "${warmups[@]}" | sed '/^$/d'
+    echo '```'
+    echo
+  fi
   echo "Raw results (JSON, one run a line):"
   echo
   echo '```'
