@@ -1,5 +1,8 @@
 package dev.qnf.cli.e2e;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 
@@ -73,7 +76,9 @@ public final class PodmanFixture implements AutoCloseable {
             "--cap-add", "NET_RAW");
     static final List<String> REFERENCE_PLUGIN_DIRS = List.of("/usr/lib/cni", "/usr/libexec/cni", "/opt/cni/bin");
     static final Duration PODMAN_TIMEOUT = Duration.ofSeconds(120);
-    private static final Pattern QNF_LINK = Pattern.compile("qbr-.*|qnf.*");
+    /** Names QNF's agent gives host links (bridges {@code qnf-<network>}, veths {@code qv<12 hex>}). */
+    private static final Pattern QNF_LINK = Pattern.compile("qnf-.*|qbr-.*|qv[0-9a-f]{12}");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern QNF_TABLE = Pattern.compile("table (inet|ip|ip6|bridge|arp|netdev) (qnf\\S*)");
 
     /** A running container: name, full id, its address and MAC on its (single) network, its namespace path. */
@@ -331,14 +336,35 @@ public final class PodmanFixture implements AutoCloseable {
         }
     }
 
+    /** The container as podman recorded it from the CNI result (address and MAC may be empty if the result lacks them). */
     public Container inspect(String name) {
-        String out = podman("inspect", "--format", "{{.Id}} {{.NetworkSettings.SandboxKey}}"
-                + "{{range .NetworkSettings.Networks}} {{.IPAddress}} {{.MacAddress}}{{end}}", name).orFail().out();
-        String[] f = out.strip().split("\\s+");
+        String out = podman("inspect", "--format", "{{.Id}}|{{.NetworkSettings.SandboxKey}}"
+                + "{{range .NetworkSettings.Networks}}|{{.IPAddress}}|{{.MacAddress}}{{end}}", name).orFail().out();
+        String[] f = out.strip().split("\\|", -1);
         if (f.length != 4) {
             throw new AssertionError("expected one network for " + name + ": " + out);
         }
         return new Container(name, f[0], f[2], f[3], f[1]);
+    }
+
+    /**
+     * The plugin configuration a runtime would pass for network {@code name}: the first plugin of its conflist with
+     * the list's {@code name} and {@code cniVersion}, or the whole file for a single-plugin {@code .conf}.
+     */
+    public ObjectNode pluginConfig(String name) throws IOException {
+        try (Stream<Path> files = Files.list(confDir())) {
+            for (Path f : files.filter(p -> p.toString().matches(".*\\.(conflist|conf|json)")).sorted().toList()) {
+                JsonNode conf = JSON.readTree(f.toFile());
+                if (name.equals(conf.path("name").asText())) {
+                    if (!conf.has("plugins")) {
+                        return (ObjectNode) conf;
+                    }
+                    ObjectNode plugin = ((ObjectNode) conf.path("plugins").get(0)).deepCopy();
+                    return plugin.put("name", name).put("cniVersion", conf.path("cniVersion").asText());
+                }
+            }
+        }
+        throw new AssertionError("no network configuration named " + name + " in " + confDir());
     }
 
     public Sh.Result exec(Container c, String... command) {
@@ -420,10 +446,16 @@ public final class PodmanFixture implements AutoCloseable {
      * {@code @AfterEach} removes its containers.
      */
     public static AfterTestExecutionCallback describeOnFailure(Supplier<PodmanFixture> fixture) {
+        return describeOnFailure(fixture, () -> "");
+    }
+
+    /** The same, followed by {@code more} (an agent's log, say). */
+    public static AfterTestExecutionCallback describeOnFailure(Supplier<PodmanFixture> fixture, Supplier<String> more) {
         return context -> {
             PodmanFixture f = fixture.get();
             if (context.getExecutionException().isPresent() && f != null) {
                 System.out.println(f.describe());
+                System.out.println(more.get());
             }
         };
     }

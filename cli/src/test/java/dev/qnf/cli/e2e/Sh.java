@@ -2,7 +2,6 @@ package dev.qnf.cli.e2e;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -49,6 +48,11 @@ public final class Sh {
 
     /** Runs {@code command} with {@code env} added to this process's environment. */
     public static Result run(List<String> command, Map<String, String> env, Duration timeout) {
+        return run(command, env, timeout, new byte[0]);
+    }
+
+    /** Runs {@code command} with {@code env} added to this process's environment and {@code stdin} as its input. */
+    public static Result run(List<String> command, Map<String, String> env, Duration timeout, byte[] stdin) {
         ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().putAll(env);
         Process p;
@@ -58,9 +62,13 @@ public final class Sh {
             return new Result(List.copyOf(command), 127, "", e.getMessage());
         }
         try {
-            p.getOutputStream().close();
             CompletableFuture<String> out = drain(p.getInputStream());
             CompletableFuture<String> err = drain(p.getErrorStream());
+            try (var in = p.getOutputStream()) {
+                in.write(stdin);
+            } catch (IOException closedEarly) {
+                // the command did not read all of its input; its exit code tells the rest
+            }
             boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (!done) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
@@ -69,8 +77,6 @@ public final class Sh {
             }
             return new Result(List.copyOf(command), done ? p.exitValue() : -1, out.get(10, TimeUnit.SECONDS),
                     (done ? "" : "timed out after " + timeout + "\n") + err.get(10, TimeUnit.SECONDS));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
