@@ -11,8 +11,8 @@
 #   CLIENTS="1 16 64 256 1000"   client counts, each run against both systems
 #   OPS_1=2000 OPS_16=10000 OPS=20000   measured operations per run (OPS_<clients> overrides OPS)
 #   MAX_SECONDS=60               bound on each phase (warm-up, measured) of each run
-#   SERVER_WARMUP_OPS=20000      a first run per system at 64 clients, not reported, so that QNF's JVMs have
-#                                compiled their hot paths (0: none)
+#   SERVER_WARMUP_OPS=40000      a first run per system at 256 clients (bounded by MAX_SECONDS), not reported,
+#                                so that QNF's JVMs have compiled their hot paths (0: none)
 #   REPEATS=1                    runs per system and client count, alternating; the table shows the median
 #   ETCD_PORT=23790              etcd client ports ETCD_PORT+1..3, peer ports ETCD_PORT+11..13
 #   QNF_PORT=27100               passed to `qnf dev --base-port`
@@ -34,7 +34,7 @@ CLIENTS="${CLIENTS:-1 16 64 256 1000}"
 OPS="${OPS:-20000}"
 MAX_SECONDS="${MAX_SECONDS:-60}"
 REPEATS="${REPEATS:-1}"
-SERVER_WARMUP_OPS="${SERVER_WARMUP_OPS:-20000}"
+SERVER_WARMUP_OPS="${SERVER_WARMUP_OPS:-40000}"
 ETCD_PORT="${ETCD_PORT:-23790}"
 QNF_PORT="${QNF_PORT:-27100}"
 QNF_ENDPOINTS="${QNF_ENDPOINTS:-}"
@@ -161,6 +161,16 @@ server_pids() { # system -> comma-separated pids of its server processes
     pgrep -P "$qnf_dev_pid" | paste -sd, -
   fi
 }
+cpu_ms() { # comma-separated pids -> their CPU time so far (user + system, all threads), in ms
+  local total=0 pid t
+  local -a list
+  IFS=, read -ra list <<<"$1"
+  for pid in "${list[@]}"; do
+    t="$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null)" || t=0
+    total=$((total + ${t:-0}))
+  done
+  echo $((total * 1000 / $(getconf CLK_TCK)))
+}
 fsync_start() { # system run-id: records every fsync/fdatasync on the machine until fsync_stop
   [[ $COUNT_FSYNCS == 1 ]] || return 0
   perf record -q -a -e syscalls:sys_enter_fdatasync,syscalls:sys_enter_fsync -o "$work/fsync-$2.data" \
@@ -202,8 +212,10 @@ run_bench() { # system clients [ops] -> prints one JSON line, or nothing when th
   local warmup=$((ops / 10 > clients ? ops / 10 : clients))
   local common=(--clients "$clients" --ops "$ops" --warmup "$warmup" --max-seconds "$MAX_SECONDS" -o json)
   run_id=$((run_id + 1))
-  local entries0=""
+  local entries0="" spids cpu0
   [[ $system == qnf ]] && entries0="$(qnf_entries)"
+  spids="$(server_pids "$system")"
+  cpu0="$(cpu_ms "$spids")"
   fsync_start "$system" "$run_id"
   if [[ $system == etcd ]]; then
     line="$(QNF_JAVA_OPTS="$BENCH_JAVA_OPTS" $BENCH etcd --endpoints "$etcd_endpoints" "${common[@]}" \
@@ -218,7 +230,7 @@ run_bench() { # system clients [ops] -> prints one JSON line, or nothing when th
     log "$system with $clients clients failed:"
     tail -n 5 "$work/bench.log" >&2
   else
-    line="${line%\}},\"opsWithWarmup\":$((ops + warmup))}"
+    line="${line%\}},\"opsWithWarmup\":$((ops + warmup)),\"serverCpuMillis\":$(($(cpu_ms "$spids") - cpu0))}"
     # fsync and fdatasync calls of all three servers during warm-up and measured phase together
     [[ -z $syncs ]] || line="${line%\}},\"serverFsyncs\":$syncs}"
     if [[ -n $entries0 ]]; then
@@ -245,8 +257,8 @@ if ((SERVER_WARMUP_OPS > 0)); then
   # leader's CPU over the first 20,000 allocations); etcd, a Go binary, needs no such warm-up but gets the same.
   for system in etcd qnf; do
     [[ $system == qnf && $SKIP_QNF == 1 ]] && continue
-    log "server warm-up: $system, 64 clients, $SERVER_WARMUP_OPS ops (not reported)"
-    line="$(run_bench "$system" 64 "$SERVER_WARMUP_OPS")"
+    log "server warm-up: $system, 256 clients, $SERVER_WARMUP_OPS ops or $MAX_SECONDS s (not reported)"
+    line="$(run_bench "$system" 256 "$SERVER_WARMUP_OPS")"
     warmups+=("$line")
     [[ -n $line ]] && log "  $(field "$line" opsPerSecond) ops/s"
   done
@@ -300,17 +312,24 @@ per_k() { # json -> fsync calls per 1000 operations, or "-"
   n="$(field "$1" serverFsyncs)" t="$(field "$1" opsWithWarmup)"
   [[ -n $n && -n $t ]] && awk -v n="$n" -v t="$t" 'BEGIN { printf "%.0f", 1000 * n / t }' || echo "-"
 }
+cpu_per_op() { # json -> server CPU milliseconds per operation (all three servers), or "-"
+  local m t
+  m="$(field "$1" serverCpuMillis)" t="$(field "$1" opsWithWarmup)"
+  [[ -n $m && -n $t ]] && awk -v m="$m" -v t="$t" 'BEGIN { printf "%.2f", m / t }' || echo "-"
+}
 per_entry() { # json -> commands per Raft entry, or "-"
   local e c
   e="$(field "$1" raftEntries)" c="$(field "$1" commandsInEntries)"
   [[ -n $e && -n $c && $e != 0 ]] && awk -v e="$e" -v c="$c" 'BEGIN { printf "%.1f", c / e }' || echo "-"
 }
 cost_table="$(
-  printf '| clients | etcd fsyncs per 1000 puts | QNF fsyncs per 1000 allocations | QNF allocations per Raft entry |\n'
-  printf '|---:|---:|---:|---:|\n'
+  printf '| clients | etcd server CPU ms per put | QNF server CPU ms per allocation | etcd fsyncs per 1000 puts'
+  printf ' | QNF fsyncs per 1000 allocations | QNF allocations per Raft entry |\n'
+  printf '|---:|---:|---:|---:|---:|---:|\n'
   for c in $CLIENTS; do
-    printf '| %s | %s | %s | %s |\n' "$c" "$(per_k "${etcd_res[$c]:-}")" "$(per_k "${qnf_res[$c]:-}")" \
-      "$(per_entry "${qnf_res[$c]:-}")"
+    e="${etcd_res[$c]:-}" q="${qnf_res[$c]:-}"
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$c" "$(cpu_per_op "$e")" "$(cpu_per_op "$q")" "$(per_k "$e")" \
+      "$(per_k "$q")" "$(per_entry "$q")"
   done
 )"
 
@@ -324,13 +343,13 @@ mkdir -p "$(dirname "$results")"
   echo "- QNF: $( [[ $SKIP_QNF == 1 ]] && echo "not run (SKIP_QNF=1)" || echo "qnf dev --nodes 3, tree $revision at the start" ); client: qnf bench alloc"
   echo "- java: $(java -version 2>&1 | head -1)"
   echo "- ops per run: $(for c in $CLIENTS; do printf '%s clients %s; ' "$c" "$(ops_for "$c")"; done)warm-up a tenth more (at least one per client)"
-  echo "- runs: first a server warm-up per system ($SERVER_WARMUP_OPS ops at 64 clients, not in the tables), then $REPEATS per system and client count, alternating etcd and QNF; the table shows the median run"
+  echo "- runs: first a server warm-up per system ($SERVER_WARMUP_OPS ops or $MAX_SECONDS s at 256 clients, not in the tables), then $REPEATS per system and client count, alternating etcd and QNF; the table shows the median run"
   echo
   echo "$table"
   echo
-  echo "What the writes cost, warm-up included: fsync and fdatasync calls of the three servers together (perf,"
-  echo "syscall tracepoints; \"-\" when perf was not used), and QNF's group commit (qnf_raft_batched_commands_total"
-  echo "over qnf_raft_batches_total, all servers). Every etcd put is a Raft entry of its own."
+  echo "What the writes cost, warm-up included, the three servers together: CPU time (/proc/PID/stat), fsync and"
+  echo "fdatasync calls (perf, syscall tracepoints; \"-\" when perf was not used), and QNF's group commit"
+  echo "(qnf_raft_batched_commands_total over qnf_raft_batches_total). Every etcd put is a Raft entry of its own."
   echo
   echo "$cost_table"
   echo
