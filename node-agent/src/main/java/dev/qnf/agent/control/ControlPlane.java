@@ -1,0 +1,33 @@
+package dev.qnf.agent.control;
+
+import dev.qnf.api.client.QnfApiException;
+import dev.qnf.api.client.Written;
+import dev.qnf.api.json.AllocationRequest;
+import dev.qnf.api.json.AllocationView;
+import dev.qnf.fabric.model.Network;
+
+/**
+ * The control plane as the CNI verbs need it. Calls throw {@link QnfApiException}; status 503 (code UNAVAILABLE)
+ * means "not reachable now".
+ */
+public interface ControlPlane {
+
+    /** True while the node's heartbeats succeed. */
+    boolean connected();
+
+    /** The latest view (possibly stale while disconnected: fail static). */
+    FabricView view();
+
+    /** Idempotent per endpoint id. */
+    Written<AllocationView> allocate(String network, AllocationRequest request);
+
+    /** Idempotent: releasing what is not held succeeds. */
+    void release(String network, String endpoint);
+
+    /** The network's spec, from the view if it has it, else from the API (404 NOT_FOUND if it does not exist). */
+    Network network(String name);
+
+    static boolean unavailable(QnfApiException e) {
+        return e.httpStatus() == 503 || "UNAVAILABLE".equals(e.code()) || e.httpStatus() == 502 || e.httpStatus() == 504;
+    }
+}

@@ -1,0 +1,183 @@
+package dev.qnf.agent.control;
+
+import dev.qnf.api.client.QnfApiException;
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.client.Watching;
+import dev.qnf.api.client.Written;
+import dev.qnf.api.json.AllocationRequest;
+import dev.qnf.api.json.AllocationView;
+import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.json.WatchMessage;
+import dev.qnf.fabric.model.Network;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The agent's link to the control plane: registers the node and renews its lease every {@code heartbeat}, keeps a
+ * watch running from the last revision seen, and reports connectivity. While the control plane is unreachable it
+ * retries with {@link Backoff} and changes nothing else: the view stays as it was (fail static).
+ */
+public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneLink.class);
+
+    /** Called on the link's threads; implementations should hand off work rather than block. */
+    public interface Listener {
+        void viewChanged(FabricView view);
+
+        /** Edge-triggered: called when connectivity changes. */
+        void connectivityChanged(boolean connected);
+    }
+
+    private final QnfClient client;
+    private final String node;
+    private final NodeRequest registration;
+    private final Duration heartbeat;
+    private final Listener listener;
+    private final Backoff backoff;
+    private final Thread thread;
+    private final Object wake = new Object();
+    private final Object viewLock = new Object();
+    private volatile FabricView view;
+    private volatile boolean connected;
+    private volatile boolean closed;
+    private Watching watching;
+
+    public ControlPlaneLink(QnfClient client, String node, NodeRequest registration, Duration heartbeat,
+                            FabricView initial, Listener listener) {
+        this.client = Objects.requireNonNull(client);
+        this.node = node;
+        this.registration = registration;
+        this.heartbeat = heartbeat;
+        this.listener = listener;
+        this.view = initial;
+        this.backoff = new Backoff(Duration.ofMillis(200), heartbeat.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
+                ? heartbeat.multipliedBy(2) : Duration.ofSeconds(10));
+        this.thread = new Thread(this::run, "qnf-control-plane");
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    @Override
+    public boolean connected() {
+        return connected;
+    }
+
+    @Override
+    public FabricView view() {
+        return view;
+    }
+
+    @Override
+    public Written<AllocationView> allocate(String network, AllocationRequest request) {
+        return client.allocate(network, request);
+    }
+
+    @Override
+    public void release(String network, String endpoint) {
+        client.release(network, endpoint);
+    }
+
+    @Override
+    public Network network(String name) {
+        return view.network(name).orElseGet(() -> Views.network(client.getNetwork(name, true)));
+    }
+
+    /** Wakes the loop for an immediate heartbeat (and watch check). */
+    public void poke() {
+        synchronized (wake) {
+            wake.notifyAll();
+        }
+    }
+
+    private void run() {
+        while (!closed) {
+            Duration pause;
+            try {
+                client.registerNode(node, registration);
+                setConnected(true);
+                ensureWatching();
+                backoff.reset();
+                pause = heartbeat;
+            } catch (QnfApiException e) {
+                if (connected || !ControlPlane.unavailable(e)) {
+                    LOG.warn("control plane: node {} heartbeat failed: {} {}", node, e.code(), e.getMessage());
+                }
+                setConnected(false);
+                pause = backoff.next();
+            } catch (RuntimeException e) {
+                LOG.error("control plane: unexpected failure in the heartbeat loop", e);
+                setConnected(false);
+                pause = backoff.next();
+            }
+            sleep(pause);
+        }
+    }
+
+    private synchronized void ensureWatching() {
+        if (closed || (watching != null && !watching.done().isDone())) {
+            return;
+        }
+        if (watching != null) {
+            watching.done().whenComplete((v, e) -> {
+                if (e != null) {
+                    LOG.warn("control plane: watch ended ({}); restarting from revision {}", e.getMessage(),
+                            view.revision() + 1);
+                }
+            });
+        }
+        watching = client.watch(view.revision() + 1, this::onMessage);
+    }
+
+    private void onMessage(WatchMessage message) {
+        FabricView next;
+        synchronized (viewLock) {
+            next = view.apply(message);
+            view = next;
+        }
+        listener.viewChanged(next);
+    }
+
+    private void setConnected(boolean now) {
+        if (connected != now) {
+            connected = now;
+            LOG.info("control plane: {}", now ? "connected (node " + node + " registered)" : "unreachable; keeping the last programmed state");
+            listener.connectivityChanged(now);
+        }
+    }
+
+    private void sleep(Duration d) {
+        synchronized (wake) {
+            if (closed) {
+                return;
+            }
+            try {
+                wake.wait(Math.max(1, d.toMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                closed = true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        poke();
+        synchronized (this) {
+            if (watching != null) {
+                watching.close();
+            }
+        }
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
