@@ -16,7 +16,7 @@ import java.util.Optional;
  * (prefix routes for addresses, IPv6 link-local addresses, carrier) nor gateway reachability. A veth peer created
  * in another namespace is only recorded ({@link #peersElsewhere()}).
  */
-final class FakeLinkOps implements LinkOps {
+public final class FakeLinkOps implements LinkOps {
     private final Map<String, Link> links = new LinkedHashMap<>();
     private final Map<String, String> vethPeers = new LinkedHashMap<>();
     private final Map<String, NetNs> peersElsewhere = new LinkedHashMap<>();
@@ -24,11 +24,11 @@ final class FakeLinkOps implements LinkOps {
     private final List<Route> routes = new ArrayList<>();
     private int nextIndex = 2;
 
-    FakeLinkOps() {
+    public FakeLinkOps() {
         links.put("lo", new Link(1, "lo", "", 0, 65536, "00:00:00:00:00:00", true));
     }
 
-    Map<String, NetNs> peersElsewhere() {
+    public Map<String, NetNs> peersElsewhere() {
         return Map.copyOf(peersElsewhere);
     }
 
