@@ -50,6 +50,9 @@ public final class Reconciler {
     private final DnsPlane dns;
     private final HostSysctls sysctls;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Forwarding confirmed by a pass or an earlier CNI call: the fast path then skips the sysctl reads. */
+    private boolean forwarding4;
+    private boolean forwarding6;
 
     public Reconciler(LinkOps host, Firewall firewall, DnsPlane dns, HostSysctls sysctls) {
         this.host = Objects.requireNonNull(host);
@@ -79,7 +82,7 @@ public final class Reconciler {
             List<String> changes = new ArrayList<>();
             List<String> errors = new ArrayList<>();
             boolean v6 = desired.networks().values().stream().anyMatch(n -> n.network().cidr6() != null);
-            step(errors, "sysctls", () -> sysctls.enableForwarding(v6));
+            step(errors, "sysctls", () -> forwarding(v6, true));
             Map<String, Link> links = host.links().stream().collect(Collectors.toMap(Link::name, Function.identity()));
             for (DesiredState.HostNetwork n : desired.networks().values()) {
                 step(errors, "bridge " + n.bridge(), () -> bridge(n, Optional.ofNullable(links.get(n.bridge())), changes));
@@ -107,6 +110,7 @@ public final class Reconciler {
     public void ensureBridge(DesiredState.HostNetwork network) {
         lock.lock();
         try {
+            forwarding(network.network().cidr6() != null, false);
             bridge(network, host.link(network.bridge()), new ArrayList<>());
         } finally {
             lock.unlock();
@@ -124,6 +128,14 @@ public final class Reconciler {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void forwarding(boolean v6, boolean always) {
+        if (always || !forwarding4 || (v6 && !forwarding6)) {
+            sysctls.enableForwarding(v6);
+            forwarding4 = true;
+            forwarding6 |= v6;
         }
     }
 

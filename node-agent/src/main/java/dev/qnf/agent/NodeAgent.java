@@ -1,0 +1,184 @@
+package dev.qnf.agent;
+
+import dev.qnf.agent.cni.CniPlugin;
+import dev.qnf.agent.cni.CniServer;
+import dev.qnf.agent.control.ControlPlaneLink;
+import dev.qnf.agent.control.FabricView;
+import dev.qnf.agent.dns.DnsCounters;
+import dev.qnf.agent.dns.DnsServerConfig;
+import dev.qnf.agent.metrics.AgentMetrics;
+import dev.qnf.agent.netlink.Rtnetlink;
+import dev.qnf.agent.nft.NftFirewall;
+import dev.qnf.agent.reconcile.DnsServers;
+import dev.qnf.agent.reconcile.HostSysctls;
+import dev.qnf.agent.reconcile.ReconcileLoop;
+import dev.qnf.agent.reconcile.Reconciler;
+import dev.qnf.agent.state.StateStore;
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.NodeRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node agent, wired in one place and started in order:
+ * <ol>
+ *   <li>host setup: netlink socket, nftables and DNS in the host namespace;</li>
+ *   <li>local state: attachments, queued releases and the last control-plane view from the state dir;</li>
+ *   <li>adoption: a first reconcile pass from that state, which adopts the bridges, veths and QNF tables it finds
+ *       and tears nothing down that the state still wants (so containers keep working across restarts);</li>
+ *   <li>the CNI socket;</li>
+ *   <li>the control-plane link (register, heartbeat, watch from the stored revision) and periodic passes.</li>
+ * </ol>
+ * {@link #close()} stops them in reverse order and leaves the data plane as it is.
+ */
+public final class NodeAgent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
+
+    private final AgentConfig config;
+    private final AgentMetrics metrics = new AgentMetrics();
+    private final DnsCounters dnsCounters = new DnsCounters();
+    private final Rtnetlink host;
+    private final DnsServers dns;
+    private final StateStore store;
+    private final QnfClient client;
+    private final ControlPlaneLink link;
+    private final ReconcileLoop loop;
+    private final CniPlugin plugin;
+    private final CniServer cni;
+    private final ScheduledExecutorService housekeeping;
+
+    private NodeAgent(AgentConfig config) throws IOException {
+        this.config = config;
+        // 1. host setup
+        this.host = Rtnetlink.open(config.hostNs());
+        NftFirewall firewall = new NftFirewall(config.hostNs());
+        this.dns = new DnsServers(config.hostNs(),
+                n -> DnsServerConfig.builder().network(n).port(config.dnsPort()).build(), dnsCounters);
+        Reconciler reconciler = new Reconciler(host, firewall, dns, HostSysctls.of(config.hostNs()));
+        // 2. local state
+        this.store = StateStore.open(config.stateDir());
+        FabricView stored = store.loadView().map(FabricView::of).orElse(FabricView.empty());
+        LOG.info("agent {}: state dir {} has {} attachments, {} queued releases, view at revision {}", config.node(),
+                config.stateDir(), store.attachments().size(), store.pendingReleases().size(), stored.revision());
+        this.client = QnfClient.connect(config.endpoints().stream().map(URI::create).toList(), config.apiTimeout());
+        this.link = new ControlPlaneLink(client, config.node(), new NodeRequest(null,
+                config.addresses().isEmpty() ? null : config.addresses(), null, config.leaseSeconds()),
+                config.heartbeat(), stored, new LinkEvents());
+        this.loop = new ReconcileLoop(reconciler, store, link::view, config.node(), config.domain(), config.resync(),
+                metrics);
+        this.plugin = new CniPlugin(config.node(), config.domain(), link, store, loop, metrics);
+        this.cni = new CniServer(config.socket(), plugin::handle, config.cniThreads(), Duration.ofMinutes(2));
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "qnf-agent-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts an agent; it runs until {@link #close()}. */
+    public static NodeAgent start(AgentConfig config) throws IOException {
+        NodeAgent agent = new NodeAgent(config);
+        try {
+            agent.startParts();
+        } catch (IOException | RuntimeException e) {
+            agent.close();
+            throw e;
+        }
+        return agent;
+    }
+
+    private void startParts() throws IOException {
+        // 3. adoption
+        Reconciler.Report first = loop.adopt();
+        if (!first.ok()) {
+            LOG.warn("agent {}: first pass incomplete ({}); retrying in the background", config.node(), first.errors());
+        }
+        // 4. CNI
+        cni.start();
+        // 5. control plane, periodic passes, queued releases
+        link.start();
+        loop.start();
+        long hb = config.heartbeat().toMillis();
+        housekeeping.scheduleWithFixedDelay(this::flushReleases, hb, hb, TimeUnit.MILLISECONDS);
+        LOG.info("agent {} started (control plane {}, socket {})", config.node(), config.endpoints(), config.socket());
+    }
+
+    private void flushReleases() {
+        try {
+            if (link.connected() && !store.pendingReleases().isEmpty()) {
+                plugin.flushReleases();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("flushing queued releases failed: {}", e.getMessage());
+        }
+    }
+
+    /** Control-plane events become reconcile triggers and release flushes, off the link's threads. */
+    private final class LinkEvents implements ControlPlaneLink.Listener {
+        @Override
+        public void viewChanged(FabricView view) {
+            loop.trigger();
+        }
+
+        @Override
+        public void connectivityChanged(boolean connected) {
+            if (connected) {
+                housekeeping.execute(NodeAgent.this::flushReleases);
+                loop.trigger();
+            }
+        }
+    }
+
+    public AgentConfig config() {
+        return config;
+    }
+
+    public AgentMetrics metrics() {
+        return metrics;
+    }
+
+    public DnsCounters dnsMetrics() {
+        return dnsCounters;
+    }
+
+    public StateStore store() {
+        return store;
+    }
+
+    public ReconcileLoop loop() {
+        return loop;
+    }
+
+    public boolean connected() {
+        return link.connected();
+    }
+
+    /** Connected to the control plane and the host programmed: what CNI STATUS reports as ready. */
+    public boolean ready() {
+        return link.connected() && loop.programmed();
+    }
+
+    public FabricView view() {
+        return link.view();
+    }
+
+    /** Stops serving; the bridges, veths, rules and addresses stay (a restarted agent adopts them). */
+    @Override
+    public void close() {
+        link.close();
+        cni.close();
+        housekeeping.shutdownNow();
+        loop.close();
+        dns.close();
+        host.close();
+        client.close();
+        LOG.info("agent {} stopped; data plane left in place", config.node());
+    }
+}
