@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "qnf", mixinStandardHelpOptions = true, version = "qnf 0.1.0",
         description = "QNF, the Quantum-Network Fabric: a zero-trust network manager for containers.",
         subcommands = {ServerCommand.class, DevCommand.class, ClusterCommand.class, NetworkCommand.class,
-                IpamCommand.class, NodeCommand.class, WatchCommand.class, dev.qnf.cli.bench.BenchCommand.class})
+                IpamCommand.class, NodeCommand.class, WatchCommand.class, AgentCommand.class, CniCommand.class,
+                dev.qnf.cli.bench.BenchCommand.class})
 public final class Qnf {
 
     public static void main(String[] args) {

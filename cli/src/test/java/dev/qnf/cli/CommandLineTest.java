@@ -14,7 +14,8 @@ class CommandLineTest {
     @Test
     void everyCommandHasHelp() {
         CommandLine root = new CommandLine(new Qnf());
-        assertThat(root.getSubcommands()).containsKeys("server", "dev", "cluster", "network", "ipam", "node", "watch");
+        assertThat(root.getSubcommands()).containsKeys("server", "dev", "cluster", "network", "ipam", "node", "watch",
+                "agent", "cni");
         walk(root);
     }
 

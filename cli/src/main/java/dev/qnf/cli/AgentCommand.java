@@ -1,0 +1,78 @@
+package dev.qnf.cli;
+
+import dev.qnf.agent.AgentConfig;
+import dev.qnf.agent.NodeAgent;
+import dev.qnf.agent.dns.DnsRecords;
+import dev.qnf.agent.sys.NetNs;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code qnf agent}: the node agent, until SIGTERM. See docs/agent.md. */
+@Command(name = "agent", mixinStandardHelpOptions = true,
+        description = {"Run the node agent (as root): register this node, watch the control plane, program this "
+                + "host's bridges, veths, nftables and DNS, and serve the qnf CNI plugin on a Unix socket.",
+                "Restarting it is safe at any moment: it adopts what it finds and keeps containers connected."})
+final class AgentCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--node", required = true, description = "this host's node name")
+    String node;
+
+    @Option(names = "--endpoint", required = true, split = ",", paramLabel = "URL[,URL...]",
+            description = "control-plane API URL(s)")
+    List<String> endpoints;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "local state (default: ${DEFAULT-VALUE})",
+            defaultValue = "/var/lib/qnf/agent")
+    Path stateDir;
+
+    @Option(names = "--socket", paramLabel = "PATH", description = "CNI socket (default: ${DEFAULT-VALUE})",
+            defaultValue = "/run/qnf/agent.sock")
+    Path socket;
+
+    @Option(names = "--domain", description = "DNS domain (default: ${DEFAULT-VALUE})",
+            defaultValue = DnsRecords.DEFAULT_DOMAIN)
+    String domain;
+
+    @Option(names = "--address", split = ",", paramLabel = "IP[,IP...]", description = "this node's addresses, registered with it")
+    List<String> addresses = List.of();
+
+    @Option(names = "--resync-seconds", description = "full convergence pass interval (default: ${DEFAULT-VALUE})",
+            defaultValue = "30")
+    int resyncSeconds;
+
+    @Option(names = "--heartbeat-seconds", description = "node lease renewal interval (default: ${DEFAULT-VALUE})",
+            defaultValue = "10")
+    int heartbeatSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!NetNs.isRoot()) {
+            spec.commandLine().getErr().println("error: qnf agent programs the kernel and must run as root");
+            return 1;
+        }
+        AgentConfig config = AgentConfig.builder(node, endpoints).stateDir(stateDir).socket(socket).domain(domain)
+                .addresses(addresses).resync(Duration.ofSeconds(resyncSeconds))
+                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).build();
+        NodeAgent agent = NodeAgent.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            agent.close();
+            stopped.countDown();
+        }, "qnf-agent-shutdown"));
+        spec.commandLine().getOut().println("qnf agent " + node + " running (control plane " + endpoints + ", socket "
+                + socket + ", state " + stateDir + ")");
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}
