@@ -75,7 +75,7 @@ class CniConformanceTest {
             assertThat(r1.path("routes").toString()).contains("\"dst\":\"0.0.0.0/0\",\"gw\":\"10.91.0.1\"",
                     "\"dst\":\"::/0\",\"gw\":\"fd00:91::1\"");
             assertThat(r1.path("dns").path("nameservers").toString()).isEqualTo("[\"10.91.0.1\",\"fd00:91::1\"]");
-            assertThat(r1.path("dns").path("search").toString()).isEqualTo("[\"blue.qnf.internal\",\"qnf.internal\"]");
+            assertThat(r1.path("dns").path("search").toString()).isEqualTo("[\"blue.qnf.internal\"]");
 
             // addresses come from QNF's IPAM and carry the attachment
             AllocationView a1 = allocation("blue", "cid1").orElseThrow();

@@ -118,9 +118,13 @@ public final class DnsRecords {
         return LABEL.matcher(chosen).matches() ? Optional.of(chosen) : Optional.empty();
     }
 
-    /** The search list a container on {@code network} gets, most specific first. */
+    /**
+     * The search list a container on {@code network} gets: its network's zone only. The bare domain is left out on
+     * purpose: it adds nothing that resolves (other networks' names are NXDOMAIN) and resolvers that query every
+     * search domain, such as busybox's nslookup, report its NXDOMAIN as a failed lookup (see docs/dns.md).
+     */
     public static List<String> searchDomains(String network, String domain) {
-        return List.of(network + "." + domain, domain);
+        return List.of(network + "." + domain);
     }
 
     public String network() {

@@ -92,8 +92,8 @@ class DnsRecordsTest {
     }
 
     @Test
-    void search_domains_most_specific_first_and_a_custom_domain() {
-        assertThat(DnsRecords.searchDomains("blue", "qnf.internal")).containsExactly("blue.qnf.internal", "qnf.internal");
+    void search_domains_are_the_network_zone_and_a_custom_domain() {
+        assertThat(DnsRecords.searchDomains("blue", "qnf.internal")).containsExactly("blue.qnf.internal");
         assertThat(DnsRecords.builder("blue").domain("Corp.Example.").build().zone()).isEqualTo("blue.corp.example");
     }
 }
