@@ -378,6 +378,14 @@ public final class PodmanFixture implements AutoCloseable {
         podman("rm", "-f", "-t", "0", c.name()).orFail();
     }
 
+    /**
+     * What busybox {@code nslookup NAME} prints in the container. Its exit code is not used: busybox asks every
+     * search domain at once and exits 1 if any of them lacks the name, even when another one answered.
+     */
+    public String lookup(Container c, String name) {
+        return exec(c, "nslookup", name).out();
+    }
+
     /** The index, in the host namespace, of the host end of the container's eth0 veth. */
     public int hostIfIndex(Container c) {
         return Integer.parseInt(exec(c, "cat", "/sys/class/net/eth0/iflink").orFail().out().strip());
