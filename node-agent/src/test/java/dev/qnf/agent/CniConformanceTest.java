@@ -278,6 +278,9 @@ class CniConformanceTest {
                 assertThat(lab.check("static", "s1", c1, r1).exit()).isZero();
                 assertThat(lab.del("static", "s2", c2).exit()).as("DEL while away").isZero();
                 assertThat(lab.agent.store().pendingReleases()).hasSize(1);
+                assertThat(lab.cni("ADD", "s2", c2, "eth0", null, AgentLab.conf("static", "1.0.0")).code())
+                        .as("the same container again, still away").isEqualTo(11);
+                assertThat(lab.agent.store().pendingReleases()).as("the release stays queued").hasSize(1);
             } finally {
                 cp.startServer();
             }

@@ -114,13 +114,10 @@ public final class CniPlugin {
         checkPortsFree(key, rc.ports());
         inflight.add(key);
         try {
-            synchronized (releases) {
-                store.releaseDone(network, endpoint); // this container takes its address back: do not release it
-            }
             long t0 = System.nanoTime();
             Network net = api(() -> control.network(network));
-            Written<AllocationView> w = api(() -> control.allocate(network, new AllocationRequest(endpoint, node,
-                    in.requested(), r.containerId(), r.ifName(), rc.mac(), in.labels())));
+            Written<AllocationView> w = allocate(network, endpoint, new AllocationRequest(endpoint, node,
+                    in.requested(), r.containerId(), r.ifName(), rc.mac(), in.labels()));
             AllocationView v = w.value();
             String mismatch = in.mismatch(v);
             if (mismatch != null) {
@@ -137,6 +134,23 @@ public final class CniPlugin {
                     r.config().prevResult());
         } finally {
             inflight.remove(key);
+        }
+    }
+
+    /**
+     * Allocates; when a release of the same endpoint is still queued (a DEL while the control plane was away, then
+     * the same container again), the allocation takes the address back and the release is dropped, both under the
+     * lock {@link #flushReleases} takes, so the flusher cannot release it in between. A failed allocation leaves
+     * the release queued.
+     */
+    private Written<AllocationView> allocate(String network, String endpoint, AllocationRequest request) {
+        if (!store.pendingReleaseKeys().contains(LocalAttachment.key(network, endpoint))) {
+            return api(() -> control.allocate(network, request));
+        }
+        synchronized (releases) {
+            Written<AllocationView> w = api(() -> control.allocate(network, request));
+            store.releaseDone(network, endpoint);
+            return w;
         }
     }
 
