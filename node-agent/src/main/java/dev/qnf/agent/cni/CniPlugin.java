@@ -13,7 +13,6 @@ import dev.qnf.agent.state.LocalAttachment;
 import dev.qnf.agent.state.PortMap;
 import dev.qnf.agent.state.StateStore;
 import dev.qnf.agent.sys.NetNs;
-import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.Written;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.AllocationView;
@@ -29,7 +28,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,8 +50,7 @@ public final class CniPlugin {
     private final AgentMetrics metrics;
     /** Attachments whose ADD is running: GC leaves them alone. */
     private final Set<String> inflight = ConcurrentHashMap.newKeySet();
-    /** Orders queued releases against an ADD taking the same endpoint back. */
-    private final Object releases = new Object();
+    private final ReleaseQueue releases;
 
     public CniPlugin(String node, String domain, ControlPlane control, StateStore store, ReconcileLoop loop,
                      AgentMetrics metrics) {
@@ -64,6 +61,7 @@ public final class CniPlugin {
         this.loop = loop;
         this.plumbing = new Plumbing(loop.reconciler().host());
         this.metrics = metrics;
+        this.releases = new ReleaseQueue(store, control, metrics, inflight);
     }
 
     /** One call from the plugin binary, start to finish; never throws. */
@@ -115,8 +113,8 @@ public final class CniPlugin {
         inflight.add(key);
         try {
             long t0 = System.nanoTime();
-            Network net = api(() -> control.network(network));
-            Written<AllocationView> w = allocate(network, endpoint, new AllocationRequest(endpoint, node,
+            Network net = ReleaseQueue.api(() -> control.network(network));
+            Written<AllocationView> w = releases.allocate(network, endpoint, new AllocationRequest(endpoint, node,
                     in.requested(), r.containerId(), r.ifName(), rc.mac(), in.labels()));
             AllocationView v = w.value();
             String mismatch = in.mismatch(v);
@@ -134,23 +132,6 @@ public final class CniPlugin {
                     r.config().prevResult());
         } finally {
             inflight.remove(key);
-        }
-    }
-
-    /**
-     * Allocates; when a release of the same endpoint is still queued (a DEL while the control plane was away, then
-     * the same container again), the allocation takes the address back and the release is dropped, both under the
-     * lock {@link #flushReleases} takes, so the flusher cannot release it in between. A failed allocation leaves
-     * the release queued.
-     */
-    private Written<AllocationView> allocate(String network, String endpoint, AllocationRequest request) {
-        if (!store.pendingReleaseKeys().contains(LocalAttachment.key(network, endpoint))) {
-            return api(() -> control.allocate(network, request));
-        }
-        synchronized (releases) {
-            Written<AllocationView> w = api(() -> control.allocate(network, request));
-            store.releaseDone(network, endpoint);
-            return w;
         }
     }
 
@@ -194,7 +175,7 @@ public final class CniPlugin {
     private void releaseIfCreated(String network, String endpoint, boolean created) {
         if (created) {
             store.queueRelease(network, endpoint);
-            release(network, endpoint);
+            releases.release(network, endpoint);
         }
     }
 
@@ -233,51 +214,12 @@ public final class CniPlugin {
             loop.refreshRules();
             return null;
         });
-        release(network, endpoint);
+        releases.release(network, endpoint);
     }
 
-    /** Releases now, or leaves the release queued for {@code PendingReleases} when the control plane is away. */
-    private void release(String network, String endpoint) {
-        try {
-            control.release(network, endpoint);
-            store.releaseDone(network, endpoint);
-        } catch (QnfApiException e) {
-            if ("NOT_FOUND".equals(e.code())) {
-                store.releaseDone(network, endpoint); // the network is gone, and the endpoint with it
-            } else {
-                metrics.releaseQueued();
-                LOG.info("release of {}/{} queued: {}", network, endpoint, e.getMessage());
-            }
-        }
-    }
-
-    /**
-     * Retries the releases queued while the control plane was away (or after a crash between a DEL's steps).
-     *
-     * @return how many are still queued
-     */
+    /** Retries queued releases; returns how many are still queued. */
     public int flushReleases() {
-        for (StateStore.PendingRelease p : store.pendingReleases()) {
-            synchronized (releases) {
-                if (!store.pendingReleaseKeys().contains(p.key()) || inflight.contains(p.key())) {
-                    continue;
-                }
-                try {
-                    control.release(p.network(), p.endpoint());
-                    store.releaseDone(p.network(), p.endpoint());
-                    LOG.info("queued release of {} done", p.key());
-                } catch (QnfApiException e) {
-                    if ("NOT_FOUND".equals(e.code())) {
-                        store.releaseDone(p.network(), p.endpoint());
-                    } else if (ControlPlane.unavailable(e)) {
-                        break;
-                    } else {
-                        LOG.warn("queued release of {} refused: {}", p.key(), e.getMessage());
-                    }
-                }
-            }
-        }
-        return store.pendingReleases().size();
+        return releases.flush();
     }
 
     /** Host-side QNF veths named in a previous result (interfaces without a sandbox). */
@@ -377,24 +319,6 @@ public final class CniPlugin {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Control-plane calls: unreachable is "try again later"; refusals keep their meaning. */
-    private static <T> T api(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (QnfApiException e) {
-            if (ControlPlane.unavailable(e)) {
-                throw new CniError(CniError.TRY_AGAIN_LATER, "the QNF control plane is unreachable; try again later",
-                        e.getMessage());
-            }
-            throw switch (e.code()) {
-                case "NOT_FOUND", "INVALID_ARGUMENT" -> CniError.config(e.getMessage());
-                case "ALREADY_EXISTS", "FAILED_PRECONDITION" -> new CniError(CniError.CONFLICT, e.getMessage());
-                case "RESOURCE_EXHAUSTED" -> new CniError(CniError.EXHAUSTED, e.getMessage());
-                default -> new CniError(CniError.INTERNAL, "control plane refused: " + e.code(), e.getMessage());
-            };
         }
     }
 
