@@ -1,6 +1,7 @@
 package dev.qnf.cli;
 
 import dev.qnf.api.client.QnfApiException;
+import dev.qnf.consensus.StaleDataDirectoryException;
 import dev.qnf.fabric.InvalidInputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,6 +30,10 @@ public final class Qnf {
         if (e instanceof QnfApiException api) {
             cmd.getErr().println("error: " + api.code() + ": " + api.getMessage());
             return 1;
+        }
+        if (e instanceof StaleDataDirectoryException stale) {
+            cmd.getErr().println("error: refusing to start: " + stale.getMessage());
+            return 3;
         }
         if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
             cmd.getErr().println("error: " + e.getMessage());

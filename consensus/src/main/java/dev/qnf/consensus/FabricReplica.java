@@ -7,6 +7,7 @@ import dev.qnf.consensus.raft.RaftTuning;
 import dev.qnf.consensus.raft.RatisProperties;
 import dev.qnf.consensus.raft.RatisTransport;
 import dev.qnf.consensus.raft.ReadBarrier;
+import dev.qnf.consensus.raft.RollbackGuard;
 import dev.qnf.consensus.statemachine.FabricStateMachine;
 import dev.qnf.consensus.store.EventRetention;
 import dev.qnf.consensus.watch.Watch;
@@ -119,6 +120,9 @@ public final class FabricReplica implements AutoCloseable {
                 .build();
         try {
             server.start();
+            if (formatted) {
+                refuseIfRolledBack(server.getDivision(groupId), self, tuning, adminExecutor);
+            }
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
             executors.forEach(ExecutorService::shutdownNow);
@@ -146,6 +150,24 @@ public final class FabricReplica implements AutoCloseable {
         LOG.info("replica {} started at {} ({}), {}", id, config.raftAddress(),
                 config.joinMode() ? "joining" : "peers " + config.peers().keySet(), sm.image());
         return replica;
+    }
+
+    /**
+     * A restarted member whose Raft log ends before a commit index another member already heard from it has had its
+     * data directory replaced by an older copy: it refuses to run rather than vote on and serve a state it lost.
+     * (Without this it would also never catch up: the leader resends from where it believes the member is.)
+     */
+    private static void refuseIfRolledBack(RaftServer.Division division, RaftPeerId self, RaftTuning tuning,
+                                           ExecutorService executor) throws StaleDataDirectoryException {
+        long logEnd = division.getRaftLog().getNextIndex() - 1;
+        RaftGroup group = RaftGroup.valueOf(division.getGroup().getGroupId(),
+                division.getRaftConf().getCurrentPeers());
+        long known = RollbackGuard.highestKnownCommit(group, self, tuning.rpcTimeout(), executor);
+        if (known > logEnd) {
+            LOG.error("replica {}: the cluster knows it committed entry {} but its log ends at {}: refusing to start",
+                    self, known, logEnd);
+            throw new StaleDataDirectoryException(self.toString(), known, logEnd);
+        }
     }
 
     public String id() {
