@@ -16,6 +16,7 @@ import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.json.Readiness;
 import dev.qnf.api.json.SnapshotView;
+import dev.qnf.api.json.StateHashView;
 import dev.qnf.api.json.TransferLeaderRequest;
 import dev.qnf.api.json.WatchMessage;
 
@@ -158,6 +159,11 @@ public final class QnfClient implements AutoCloseable {
 
     public SnapshotView snapshot() {
         return call("POST", "/v1/cluster/snapshot", null, SnapshotView.class);
+    }
+
+    /** {@code GET /v1/debug/state-hash}: a digest of the answering server's applied state and its revision. */
+    public StateHashView stateHash() {
+        return get("/v1/debug/state-hash", StateHashView.class);
     }
 
     // ------------------------------------------------------------------ health

@@ -44,6 +44,12 @@ public final class ClusterApi {
         return cluster.transferLeader(r.id()).thenApply(c -> RestBodies.ok(Views.cluster(c)));
     }
 
+    /** A digest of this server's applied state (no round trip): replicas at the same revision must agree. */
+    @Get("/v1/debug/state-hash")
+    public HttpResponse stateHash() {
+        return RestBodies.ok(StateHashes.of(cluster.appliedState()));
+    }
+
     @Post("/v1/cluster/snapshot")
     public CompletableFuture<HttpResponse> snapshot() {
         return cluster.snapshot().thenApply(index -> RestBodies.ok(new SnapshotView(index)));

@@ -8,6 +8,7 @@ import dev.qnf.fabric.InvalidInputException;
 import dev.qnf.fabric.command.RemoveMember;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Names;
+import dev.qnf.fabric.state.FabricImage;
 
 import java.time.Duration;
 import java.util.Map;
@@ -37,6 +38,11 @@ public final class ClusterService {
                 state.members().stream()
                         .map(p -> new ClusterInfo.MemberInfo(p.id(), p.raftAddress(), apis.get(p.id()), p.role()))
                         .toList());
+    }
+
+    /** This server's applied state, without a round trip (for {@code /v1/debug/state-hash}). */
+    public FabricImage appliedState() {
+        return backend.localImage();
     }
 
     /** Adds a server to the Raft group. Repeating an addition already made is a no-op. */

@@ -287,6 +287,24 @@ public abstract class RestContract {
     }
 
     @Test
+    void stateHashIsADigestOfTheAppliedStateAtItsRevision() {
+        Http.Response before = http.get("/v1/debug/state-hash");
+        assertThat(before.status()).as(before.toString()).isEqualTo(200);
+        assertThat(before.fields()).containsExactly("revision", "hash", "counts");
+        assertThat(before.json().get("hash").asText()).matches("[0-9a-f]{64}");
+        assertThat(before.json().get("counts").has("network")).isTrue();
+        Http.Response again = http.get("/v1/debug/state-hash");
+        if (again.json().get("revision").equals(before.json().get("revision"))) {
+            assertThat(again.json().get("hash")).isEqualTo(before.json().get("hash"));
+        }
+
+        long written = createNetwork("sh", cidr()).json().get("revision").asLong();
+        Http.Response after = http.get("/v1/debug/state-hash");
+        assertThat(after.json().get("revision").asLong()).isGreaterThanOrEqualTo(written);
+        assertThat(after.json().get("hash")).isNotEqualTo(before.json().get("hash"));
+    }
+
+    @Test
     void healthAndReadiness() {
         assertThat(http.get("/healthz").status()).isEqualTo(200);
         Http.Response ready = http.get("/readyz");

@@ -5,6 +5,7 @@ import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.ClusterView;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.StateHashView;
 import dev.qnf.api.json.WatchMessage;
 import dev.qnf.api.testing.Http;
 import dev.qnf.api.testing.NdjsonReader;
@@ -93,6 +94,21 @@ class ThreeNodeClusterTest {
 
     @Test
     @Order(3)
+    void everyReplicaHasTheSameStateHashAtTheSameRevision() {
+        QnfClient client = QnfClient.connect(servers.get(0).url());
+        client.createNetwork(new NetworkRequest("hashed", "10.2.0.0/24", null, null, null, null, null, null, null, null,
+                java.util.Map.of("b", "2", "a", "1", "c", "3")));
+        long revision = client.allocate("hashed", AllocationRequest.of("e1")).value().revision();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<StateHashView> hashes = servers.stream().map(s -> QnfClient.connect(s.url()).stateHash()).toList();
+            assertThat(hashes).extracting(StateHashView::revision).containsOnly(hashes.get(0).revision());
+            assertThat(hashes.get(0).revision()).isGreaterThanOrEqualTo(revision);
+            assertThat(hashes).extracting(StateHashView::hash).containsOnly(hashes.get(0).hash());
+        });
+    }
+
+    @Test
+    @Order(4)
     void aJoiningServerIsAddedThroughTheApiAnnouncesItselfAndCanBeRemoved() {
         ReplicaServers.Running joiner = ReplicaServers.joining("c4");
         try {
@@ -117,7 +133,7 @@ class ThreeNodeClusterTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void clientFailsOverWhenTheLeaderGoesAway() {
         QnfClient client = QnfClient.connect(servers.stream().map(ReplicaServers.Running::url).toArray(String[]::new));
         client.createNetwork(NetworkRequest.of("fo", "10.1.0.0/24"));
