@@ -278,6 +278,13 @@ podman_side ref; podman_side qnf                                          # warm
 rm -f "$work"/series-podman-*
 alternate podman podman_side
 load_end="$(cut -d' ' -f1-3 /proc/loadavg)"
+# The agent's own time per direct call, from its log ("CNI ADD container <id> ...: ok in N ms"), when it logs it.
+if [[ -f $work/agent.log ]]; then
+  for verb in ADD DEL; do
+    sed -n "s/.*CNI $verb container bench-$$-qnf-[0-9]* .*: ok in \([0-9]*\) ms.*/\1/p" "$work/agent.log" \
+      | awk '{ print $1 * 1000 }' >"$(series "agent-$verb")"
+  done
+fi
 
 # ---------------------------------------------------------------- the report
 stats() { # series-name -> "n median p99" in ms (nearest rank), or "0 - -"
@@ -320,6 +327,11 @@ row() { # label ref-series qnf-series
   fi
   if [[ $jm != - && $am != - ]]; then
     echo "- JVM start-up share of qnf's direct ADD+DEL: $(awk -v j="$jm" -v a="$am" 'BEGIN { printf "%.0f %%", 200 * j / a }') (2 × plain JVM start / qnf ADD+DEL, medians)."
+  fi
+  read -r an am2 ap < <(stats agent-ADD)
+  read -r dn dm dp < <(stats agent-DEL)
+  if [[ $an != 0 ]]; then
+    echo "- Inside the agent (its log, the direct calls): ADD median $am2 ms, p99 $ap ms ($an calls); DEL median $dm ms, p99 $dp ms ($dn calls)."
   fi
   for k in "${!failures[@]}"; do echo "- failures: $k ${failures[$k]}"; done
   for k in "${!cut[@]}"; do echo "- phase $k cut by MAX_SECONDS after ${cut[$k]} iterations"; done
