@@ -45,4 +45,20 @@ final class Demo {
         out.line("Try: curl -s " + client.endpoints().get(0) + "/v1/networks/demo/allocations");
         out.line("     kill -9 the leader's pid above, then: ./qnf cluster status; ./qnf ipam list demo");
     }
+
+    /** Two sandboxes plugged in through the CNI plugin and the agent, then one reaching the other by name. */
+    void containers(DemoSandboxes sandboxes) throws Exception {
+        out.line("");
+        out.line("$ (CNI ADD through the qnf plugin, as podman would) two containers: web-a and web-b");
+        for (String name : List.of("web-a", "web-b")) {
+            var result = sandboxes.add(name);
+            out.line("  " + name + ": " + result.path("ips").get(0).path("address").asText()
+                    + "  dns " + result.path("dns").path("nameservers"));
+        }
+        out.line("");
+        out.line("$ ip netns exec qnf-demo-web-a ping -c 2 web-b      # by name, through QNF's DNS on the gateway");
+        out.line(sandboxes.exec("web-a", "ping", "-c", "2", "-W", "2", "web-b").stripTrailing());
+        out.line("");
+        out.line("Try: ip netns exec qnf-demo-web-b ping -c 1 web-a.demo.qnf.internal");
+    }
 }

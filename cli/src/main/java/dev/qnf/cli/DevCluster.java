@@ -62,7 +62,7 @@ final class DevCluster {
     /** The command line that runs {@code server} with the same JVM and class path as this process. */
     List<String> commandLine(Server server) {
         String peers = servers.stream().map(s -> s.id() + "=" + s.raftAddress()).collect(Collectors.joining(","));
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(detachedSession());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx512m");
         cmd.add("-cp");
@@ -71,6 +71,14 @@ final class DevCluster {
         cmd.addAll(List.of("server", "--id", server.id(), "--data", server.dataDir().toString(),
                 "--raft", server.raftAddress(), "--api", server.apiAddress(), "--peers", peers));
         return cmd;
+    }
+
+    /**
+     * Children run in their own session, so that Ctrl-C reaches only {@code qnf dev}, which then stops them in
+     * order (sandboxes, agent, servers) instead of everyone dying at once.
+     */
+    static List<String> detachedSession() {
+        return Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid") : List.of();
     }
 
     List<Started> start() throws IOException {

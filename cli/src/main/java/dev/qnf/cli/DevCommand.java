@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +48,9 @@ final class DevCommand implements Callable<Integer> {
     @Option(names = "--detach", description = "start the servers and return, leaving them running")
     boolean detach;
 
+    @Option(names = "--no-agent", description = "do not start a node agent for this host (started by default as root)")
+    boolean noAgent;
+
     @Spec
     CommandSpec spec;
 
@@ -61,8 +66,11 @@ final class DevCommand implements Callable<Integer> {
         }
         DevCluster cluster = DevCluster.plan(dir, nodes, basePort);
         List<DevCluster.Started> started = cluster.start();
+        // One hook, undoing in reverse order of doing: sandboxes, then the agent, then the servers.
+        Deque<Runnable> undo = new ConcurrentLinkedDeque<>();
+        undo.push(() -> DevCluster.stop(started));
         if (!detach) {
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> DevCluster.stop(started), "qnf-dev-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> undo.forEach(Runnable::run), "qnf-dev-shutdown"));
         }
         out.printf("QNF dev cluster: %d server(s), data in %s%n", nodes, dir);
         for (DevCluster.Started s : started) {
@@ -74,10 +82,25 @@ final class DevCommand implements Callable<Integer> {
         cluster.awaitReady(Duration.ofSeconds(90));
         ClientConfig.write(cluster.apiUrls());
         out.printf("ready; the CLI now finds this cluster through %s%n", ClientConfig.file());
+        DevAgent agent = null;
+        if (!noAgent && DevAgent.canRun()) {
+            agent = DevAgent.start(dir, cluster.apiUrls());
+            undo.push(agent::stopAndCleanHost);
+            agent.awaitSocket(Duration.ofSeconds(60));
+            out.printf("node agent for this host: pid %d, CNI socket %s, log %s%n", agent.pid(),
+                    DevAgent.socket(dir), agent.log());
+        } else if (!noAgent) {
+            out.println("not root: no node agent started (containers need one; run as root for the full demo)");
+        }
         if (demo) {
             try (QnfClient client = QnfClient.connect(cluster.apiUrls().stream().map(URI::create).toList(),
                     Duration.ofSeconds(10))) {
                 new Demo(client, new Output(Output.Format.table, out)).run();
+                if (agent != null) {
+                    DemoSandboxes sandboxes = DemoSandboxes.install(dir, "demo");
+                    undo.push(sandboxes::remove);
+                    new Demo(client, new Output(Output.Format.table, out)).containers(sandboxes);
+                }
             }
         }
         if (detach) {
