@@ -46,14 +46,16 @@ class SysctlTest {
             Sysctl sysctl = Sysctl.proc();
             String realHostForwarding = sysctl.read("net/ipv4/ip_forward");
 
+            // A new namespace inherits the host's IPv4 forwarding (net.core.devconf_inherit_init_net = 0), so flip it.
+            String inherited = container.run(() -> sysctl.read("net.ipv4.ip_forward"));
+            String flipped = "1".equals(inherited) ? "0" : "1";
             container.exec(() -> {
-                assertThat(sysctl.read("net.ipv4.ip_forward")).isEqualTo("0");
-                sysctl.setForwarding(4, true);
+                sysctl.setForwarding(4, "1".equals(flipped));
                 sysctl.setForwarding(6, true);
                 sysctl.setRouteLocalnet("eth0", true);
                 sysctl.setAcceptDad("eth0", 0);
                 sysctl.setDisableIpv6("lo", true);
-                assertThat(sysctl.read("net/ipv4/ip_forward")).isEqualTo("1");
+                assertThat(sysctl.read("net/ipv4/ip_forward")).isEqualTo(flipped);
                 assertThat(sysctl.read("net/ipv6/conf/all/forwarding")).isEqualTo("1");
                 assertThat(sysctl.read("net/ipv4/conf/eth0/route_localnet")).isEqualTo("1");
                 assertThat(sysctl.read("net/ipv6/conf/eth0/accept_dad")).isEqualTo("0");
@@ -61,11 +63,11 @@ class SysctlTest {
             });
 
             assertThat(TestNamespaces.sh("ip", "netns", "exec", IpCli.name(container), "sysctl", "-n",
-                    "net.ipv4.ip_forward").strip()).isEqualTo("1");
+                    "net.ipv4.ip_forward").strip()).isEqualTo(flipped);
             // the other namespaces, and this process's own, did not change
             assertThat(sysctl.read("net/ipv4/ip_forward")).isEqualTo(realHostForwarding);
             host.exec(() -> {
-                assertThat(sysctl.read("net/ipv4/ip_forward")).isEqualTo("0");
+                assertThat(sysctl.read("net/ipv4/ip_forward")).isEqualTo(inherited);
                 assertThat(sysctl.read("net/ipv6/conf/lo/disable_ipv6")).isEqualTo("0");
             });
             assertThatThrownBy(() -> host.exec(() -> sysctl.read("net/ipv4/conf/eth0/route_localnet")))
