@@ -1,0 +1,33 @@
+package dev.qnf.chaos.faults;
+
+import dev.qnf.chaos.harness.ServerProcess;
+
+import java.util.List;
+
+/** Cuts a minority of followers off from the rest (leader included); heal removes the rules. */
+public final class PartitionMinority implements Fault {
+    @Override
+    public String name() {
+        return "partition-minority";
+    }
+
+    @Override
+    public String inject(FaultContext ctx) throws InterruptedException {
+        ServerProcess leader = ctx.leader();
+        int minority = (ctx.cluster().members().size() - 1) / 2;
+        List<ServerProcess> cut = ctx.pick(ctx.followers(leader), minority);
+        List<ServerProcess> rest = ctx.cluster().members().stream().filter(s -> !cut.contains(s)).toList();
+        ctx.cluster().network().cut(FaultContext.slots(cut), FaultContext.slots(rest));
+        return FaultContext.ids(cut) + " | " + FaultContext.ids(rest) + " (leader " + leader.id() + ")";
+    }
+
+    @Override
+    public void heal(FaultContext ctx) {
+        ctx.cluster().network().healAll();
+    }
+
+    @Override
+    public boolean needsPartitions() {
+        return true;
+    }
+}
