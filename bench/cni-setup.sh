@@ -17,7 +17,7 @@
 # Usage: bench/cni-setup.sh [RESULTS_FILE]         (as root)
 # Environment (all optional):
 #   RUNS=200            runs per measurement and side
-#   MAX_SECONDS=420     bound on each phase (a, b, c); runs cut by it are reported
+#   MAX_SECONDS=600     bound on each phase (a, b, c); runs cut by it are reported
 #   SKIP_QNF=1          reference half only
 #   QNF=./qnf           the qnf launcher (builds the CLI on first use)
 #   CNI_JAR=cni/target/qnf-cni.jar   the thin client's jar (built with mvn if missing)
@@ -28,7 +28,7 @@ export LC_ALL=C
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
 RUNS="${RUNS:-200}"
-MAX_SECONDS="${MAX_SECONDS:-420}"
+MAX_SECONDS="${MAX_SECONDS:-600}"
 SKIP_QNF="${SKIP_QNF:-0}"
 QNF="${QNF:-$root/qnf}"
 CNI_JAR="${CNI_JAR:-$root/cni/target/qnf-cni.jar}"
