@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterTestExecutionCallback;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -131,7 +133,8 @@ public final class PodmanFixture implements AutoCloseable {
         Path dir = Path.of("/tmp", name);
         PodmanFixture f;
         try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Files.createDirectory(dir,
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             f = new PodmanFixture(dir, name, ThreadLocalRandom.current().nextInt(0x10000));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -147,8 +150,8 @@ public final class PodmanFixture implements AutoCloseable {
     }
 
     private void build(Path busybox) throws IOException {
-        for (String d : List.of("cni-bin", "cni-conf", "cni-ipam", "storage/root", "storage/run", "tmp", "internet/cgi-bin",
-                "logs")) {
+        for (String d : List.of("cni-bin", "cni-conf", "cni-ipam", "storage/root", "storage/run", "tmp",
+                "internet/cgi-bin", "logs")) {
             Files.createDirectories(dir.resolve(d));
         }
         BusyboxRootfs.create(busybox, rootfs);
@@ -291,7 +294,7 @@ public final class PodmanFixture implements AutoCloseable {
         return Sh.run(cmd, env, PODMAN_TIMEOUT);
     }
 
-    /** The arguments of {@code podman run} up to the command: {@code run [runArgs] RUN_FLAGS [options] --rootfs DIR}. */
+    /** {@code podman run} arguments up to the command: {@code run [runArgs] RUN_FLAGS [options] --rootfs DIR}. */
     public List<String> runArgs(List<String> runArgs, String network, List<String> options) {
         List<String> args = new ArrayList<>(List.of("run"));
         args.addAll(runArgs);
@@ -336,7 +339,7 @@ public final class PodmanFixture implements AutoCloseable {
         }
     }
 
-    /** The container as podman recorded it from the CNI result (address and MAC may be empty if the result lacks them). */
+    /** The container as podman recorded it from the CNI result (address and MAC empty if the result lacks them). */
     public Container inspect(String name) {
         String out = podman("inspect", "--format", "{{.Id}}|{{.NetworkSettings.SandboxKey}}"
                 + "{{range .NetworkSettings.Networks}}|{{.IPAddress}}|{{.MacAddress}}{{end}}", name).orFail().out();
@@ -393,7 +396,8 @@ public final class PodmanFixture implements AutoCloseable {
 
     /** The address the internet sees when this container fetches from it (the container's own if not masqueraded). */
     public String internetSees(Container c) {
-        String out = exec(c, "timeout", "10", "wget", "-q", "-O", "-", "http://" + INTERNET + "/cgi-bin/ip").orFail().out();
+        String url = "http://" + INTERNET + "/cgi-bin/ip";
+        String out = exec(c, "timeout", "10", "wget", "-q", "-O", "-", url).orFail().out();
         return out.strip().replace("[", "").replace("]", "").replace("::ffff:", "");
     }
 
@@ -430,7 +434,7 @@ public final class PodmanFixture implements AutoCloseable {
 
     /** Link name by index in the host namespace. */
     public Map<Integer, String> hostLinks() {
-        Map<Integer, String> links = new java.util.TreeMap<>();
+        Map<Integer, String> links = new TreeMap<>();
         for (String line : lines(inHost("ip", "-o", "link", "show").orFail().out())) {
             String[] f = line.split(":\\s+", 3);
             links.put(Integer.parseInt(f[0].strip()), f[1].replaceFirst("@.*", ""));
@@ -479,7 +483,7 @@ public final class PodmanFixture implements AutoCloseable {
         cmd.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().putAll(env);
         try {
             Process p = pb.start();
@@ -650,10 +654,12 @@ public final class PodmanFixture implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (String ns : lines(Sh.run("ip", "netns", "list").out())) {
-            Matcher m = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*").matcher(ns.split("\\s")[0]);
+        Pattern ownedNs = Pattern.compile(Pattern.quote(PREFIX) + "(\\d+)-.*");
+        for (String line : lines(Sh.run("ip", "netns", "list").out())) {
+            String ns = line.split("\\s")[0];
+            Matcher m = ownedNs.matcher(ns);
             if (m.matches() && ProcessHandle.of(Long.parseLong(m.group(1))).isEmpty()) {
-                Sh.run("ip", "netns", "del", ns.split("\\s")[0]);
+                Sh.run("ip", "netns", "del", ns);
             }
         }
     }

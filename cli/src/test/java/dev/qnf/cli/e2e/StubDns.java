@@ -8,6 +8,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -33,7 +35,7 @@ final class StubDns implements AutoCloseable {
     /** Serves {@code records} (lower-case fully qualified names without the final dot) on {@code address}:53. */
     static StubDns start(String address, Map<String, String> records) {
         try {
-            Map<String, InetAddress> parsed = new java.util.HashMap<>();
+            Map<String, InetAddress> parsed = new HashMap<>();
             for (Map.Entry<String, String> e : records.entrySet()) {
                 parsed.put(e.getKey(), InetAddress.getByName(e.getValue()));
             }
@@ -73,7 +75,7 @@ final class StubDns implements AutoCloseable {
         for (int len = q.get() & 0xff; len != 0; len = q.get() & 0xff) {
             byte[] label = new byte[len];
             q.get(label);
-            name.append(name.length() == 0 ? "" : ".").append(new String(label, java.nio.charset.StandardCharsets.US_ASCII));
+            name.append(name.length() == 0 ? "" : ".").append(new String(label, StandardCharsets.US_ASCII));
         }
         int type = q.getShort() & 0xffff;
         q.getShort();
