@@ -294,32 +294,20 @@ public final class PodmanFixture implements AutoCloseable {
         return Sh.run(cmd, env, PODMAN_TIMEOUT);
     }
 
-    /** {@code podman run} arguments up to the command: {@code run [runArgs] RUN_FLAGS [options] --rootfs DIR}. */
-    public List<String> runArgs(List<String> runArgs, String network, List<String> options) {
-        List<String> args = new ArrayList<>(List.of("run"));
-        args.addAll(runArgs);
-        args.addAll(List.of("--network", network));
+    /**
+     * {@code podman run -d --name NAME --network NETWORK RUN_FLAGS [options] --rootfs DIR command}, then inspects it.
+     * {@code --rootfs} takes no value (the next argument is the directory), so it comes last among the options.
+     */
+    public Container run(String network, String name, List<String> options, String... command) {
+        List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", network));
         args.addAll(RUN_FLAGS);
         args.addAll(options);
         args.addAll(List.of("--rootfs", rootfs.toString()));
-        return args;
-    }
-
-    /** {@code podman run -d --name NAME --network NETWORK [options] --rootfs DIR command}, then inspects it. */
-    public Container run(String network, String name, List<String> options, String... command) {
-        List<String> args = runArgs(List.of("-d", "--name", name), network, options);
         args.addAll(Arrays.asList(command));
         podman(args.toArray(String[]::new)).orFail();
         Container c = inspect(name);
         sandboxes.add(c.sandbox());
         return c;
-    }
-
-    /** {@code podman run --rm --network NETWORK [options] --rootfs DIR command}, to completion. */
-    public Sh.Result runOnce(String network, List<String> options, String... command) {
-        List<String> args = runArgs(List.of("--rm"), network, options);
-        args.addAll(Arrays.asList(command));
-        return podman(args.toArray(String[]::new));
     }
 
     /** The names of all podman containers, running or not. */

@@ -102,7 +102,7 @@ class PodmanQnfE2ETest {
         added.removeAll(before);
         assertThat(added).as("podman networks added by qnf cni install").hasSize(1);
         net = added.iterator().next();
-        agent.awaitReady(podman);
+        agent.awaitReady();
     }
 
     @AfterEach
@@ -227,7 +227,7 @@ class PodmanQnfE2ETest {
         assertThat(podman.internetSees(a)).isEqualTo(PodmanFixture.UPLINK);
 
         agent.start();
-        agent.awaitReady(podman);
+        agent.awaitReady();
         assertThat(podman.hostLinks()).as("the restarted agent keeps the veths").containsKeys(aVeth, webVeth);
         assertThat(qnf.listAllocations(NETWORK).allocations()).as("and the allocations")
                 .containsExactlyInAnyOrderElementsOf(allocations);
@@ -290,7 +290,7 @@ class PodmanQnfE2ETest {
          * Until the agent answers a CNI STATUS (control plane reached, host programmed), asked through the
          * installed plugin exactly as a runtime would ask it.
          */
-        void awaitReady(PodmanFixture podman) throws IOException {
+        void awaitReady() throws IOException {
             ObjectNode plugin = podman.pluginConfig(net).put("cniVersion", "1.1.0");
             Path binary = podman.pluginDir().resolve(plugin.path("type").asText());
             byte[] stdin = JSON.writeValueAsBytes(plugin);
