@@ -3,7 +3,6 @@ package dev.qnf.cli;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.fabric.InvalidInputException;
-import dev.qnf.api.client.QnfClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -36,7 +35,8 @@ final class ServerCommand implements Callable<Integer> {
     String peers;
 
     @Option(names = "--join", paramLabel = "URL",
-            description = "join a running cluster through this API URL instead of bootstrapping")
+            description = "join a running cluster through this API URL instead of bootstrapping (asked again until "
+                    + "it answers; a restarted member asks again, which is a no-op)")
     String join;
 
     @Override
@@ -53,10 +53,8 @@ final class ServerCommand implements Callable<Integer> {
         }, "qnf-shutdown"));
         System.out.println("qnf server " + id + " serving " + server.apiUrl() + " (raft " + raft + ", data " + data + ")");
         if (join != null) {
-            try (QnfClient client = QnfClient.connect(java.util.List.of(URI.create(join)), Duration.ofSeconds(30))) {
-                client.addMember(id, raft);
-            }
-            System.out.println("qnf server " + id + " added to the cluster at " + join);
+            // in the background, until the cluster answers: this server serves meanwhile (see Joiner)
+            Joiner.start(URI.create(join), id, raft, System.out, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
         stopped.await();
         return 0;
