@@ -83,7 +83,8 @@ public final class FabricReplica implements AutoCloseable {
 
     /** Starts the Raft server on {@code config.raftAddress()} and returns once it runs (not once it has a leader). */
     public static FabricReplica start(ReplicaConfig config) throws IOException {
-        return start(config, RaftTuning.defaults());
+        RaftTuning tuning = RaftTuning.defaults();
+        return start(config, config.writeTimeout() == null ? tuning : tuning.withWriteDeadline(config.writeTimeout()));
     }
 
     static FabricReplica start(ReplicaConfig config, RaftTuning tuning) throws IOException {

@@ -18,11 +18,15 @@ import java.util.UUID;
  * @param peers       id to {@code host:port} at which every initial member is reached, this one included (its
  *                    entry is the address the others use, which may differ from {@code raftAddress} behind NAT
  *                    or a wildcard bind); empty to join an existing group, whose leader then adds this server
+ * @param writeTimeout how long a write (or linearizable read) is retried before it fails as unavailable; null for
+ *                    the default (10 s). A server sets it to its API request timeout: once the API has answered
+ *                    503 the replica stops resending the write, which could otherwise be applied seconds after the
+ *                    caller gave up on it (and after the caller's next request).
  * @param meters      nullable
  */
 public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<String, String> peers, String groupId,
                             Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotThreshold,
-                            int eventRetention, MeterRegistry meters) {
+                            int eventRetention, Duration writeTimeout, MeterRegistry meters) {
     public static final String DEFAULT_GROUP_ID = "0f4b7c52-9a1e-4f3c-8d2a-51e0a1f0c0de";
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofSeconds(1);
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofSeconds(2);
@@ -60,6 +64,9 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
         if (snapshotThreshold < 1 || eventRetention < 1) {
             throw new IllegalArgumentException("snapshotThreshold and eventRetention must be positive");
         }
+        if (writeTimeout != null && (writeTimeout.isNegative() || writeTimeout.isZero())) {
+            throw new IllegalArgumentException("writeTimeout must be positive, not " + writeTimeout);
+        }
     }
 
     public static Builder builder(String id, Path dataDir, String raftAddress) {
@@ -81,6 +88,7 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
         private Duration electionTimeoutMax;
         private long snapshotThreshold;
         private int eventRetention;
+        private Duration writeTimeout;
         private MeterRegistry meters;
 
         private Builder(String id, Path dataDir, String raftAddress) {
@@ -121,6 +129,11 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
             return this;
         }
 
+        public Builder writeTimeout(Duration value) {
+            writeTimeout = value;
+            return this;
+        }
+
         public Builder meters(MeterRegistry registry) {
             meters = registry;
             return this;
@@ -128,7 +141,7 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
 
         public ReplicaConfig build() {
             return new ReplicaConfig(id, dataDir, raftAddress, peers, groupId, electionTimeoutMin, electionTimeoutMax,
-                    snapshotThreshold, eventRetention, meters);
+                    snapshotThreshold, eventRetention, writeTimeout, meters);
         }
     }
 }

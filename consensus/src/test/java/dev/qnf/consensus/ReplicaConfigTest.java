@@ -23,7 +23,7 @@ class ReplicaConfigTest {
         assertThat(c.eventRetention()).isEqualTo(10_000);
         assertThat(c.meters()).isNull();
 
-        ReplicaConfig canonical = new ReplicaConfig("s1", DIR, "10.0.0.1:9870", null, null, null, null, 0, 0, null);
+        ReplicaConfig canonical = new ReplicaConfig("s1", DIR, "10.0.0.1:9870", null, null, null, null, 0, 0, null, null);
         assertThat(canonical).isEqualTo(c);
     }
 

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,8 +30,17 @@ public final class ReplicaBackend implements FabricBackend {
      */
     public static ReplicaBackend start(String id, Path dataDir, String raftAddress, Map<String, String> peers,
                                        MeterRegistry metrics) throws IOException {
+        return start(id, dataDir, raftAddress, peers, null, metrics);
+    }
+
+    /**
+     * As above, with the replica giving up on a write after {@code writeTimeout} (null: its default): a server
+     * passes its request timeout, so that a write the API answered 503 for is not sent again afterwards.
+     */
+    public static ReplicaBackend start(String id, Path dataDir, String raftAddress, Map<String, String> peers,
+                                       Duration writeTimeout, MeterRegistry metrics) throws IOException {
         return new ReplicaBackend(FabricReplica.start(ReplicaConfig.builder(id, dataDir, raftAddress)
-                .peers(peers).meters(metrics).build()));
+                .peers(peers).writeTimeout(writeTimeout).meters(metrics).build()));
     }
 
     @Override

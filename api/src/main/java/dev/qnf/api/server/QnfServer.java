@@ -54,7 +54,7 @@ public final class QnfServer implements AutoCloseable {
      */
     public static QnfServer start(ServerConfig config) throws IOException {
         return start(config, (c, metrics) -> ReplicaBackend.start(c.id(), c.dataDir(), c.raftAddress(), c.peers(),
-                metrics));
+                c.requestTimeout(), metrics));
     }
 
     /** Starts a server on the given fabric backend (tests use an in-memory one), open to every caller. */

@@ -58,6 +58,14 @@ public final class ReplicaServers {
             return server != null;
         }
 
+        /** Starts a stopped server again from its data directory. */
+        public Running restart() {
+            if (server != null) {
+                throw new IllegalStateException(config.id() + " is running");
+            }
+            return start();
+        }
+
         /** Stops the server but keeps its data, as a crash would. */
         public void stop() {
             if (server != null) {
@@ -91,6 +99,11 @@ public final class ReplicaServers {
 
     /** {@code n} servers that form one group from the start. */
     public static List<Running> cluster(String prefix, int n) {
+        return cluster(prefix, n, ServerConfig.DEFAULT_REQUEST_TIMEOUT);
+    }
+
+    /** {@code n} servers that form one group from the start, answering 503 after {@code requestTimeout}. */
+    public static List<Running> cluster(String prefix, int n, Duration requestTimeout) {
         Map<String, String> peers = new LinkedHashMap<>();
         Map<String, String> apis = new LinkedHashMap<>();
         for (int i = 1; i <= n; i++) {
@@ -99,7 +112,7 @@ public final class ReplicaServers {
         }
         List<Running> servers = new ArrayList<>();
         peers.forEach((id, raft) -> servers.add(new Running(new ServerConfig(id, tempDir(id), raft, apis.get(id),
-                peers, false, ServerConfig.DEFAULT_REQUEST_TIMEOUT, ServerConfig.DEFAULT_MAX_APPLY_LAG))));
+                peers, false, requestTimeout, ServerConfig.DEFAULT_MAX_APPLY_LAG))));
         servers.parallelStream().forEach(Running::start);
         awaitReady(servers);
         return servers;

@@ -25,6 +25,11 @@ public record RaftTuning(long segmentSizeBytes, int purgeGap, Duration rpcTimeou
                 Duration.ofSeconds(60), Duration.ofMillis(100), CommandBatcher.Limits.DEFAULT, 4096);
     }
 
+    public RaftTuning withWriteDeadline(Duration d) {
+        return new RaftTuning(segmentSizeBytes, purgeGap, rpcTimeout, d, adminDeadline, retrySleep, batchLimits,
+                watchMaxPending);
+    }
+
     public RaftTuning withSegmentSize(long bytes, int purgeGap) {
         return new RaftTuning(bytes, purgeGap, rpcTimeout, writeDeadline, adminDeadline, retrySleep, batchLimits,
                 watchMaxPending);

@@ -1,0 +1,68 @@
+package dev.qnf.api.server;
+
+import dev.qnf.api.client.QnfApiException;
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.AllocationRequest;
+import dev.qnf.api.json.AllocationView;
+import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.testing.Http;
+import dev.qnf.api.testing.ReplicaServers;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Regression for a bug the chaos suite found (a node agent under a kill-majority fault): the API answered 503 after
+ * its request timeout, but the replica kept resending the write to Raft for its own, longer deadline, so the write
+ * was applied seconds after the caller had given up on it, and after the caller's next request (the agent had
+ * answered "try again later", the runtime had deleted the container, and then the allocation appeared: a leaked
+ * address). The replica now gives up when the API does.
+ */
+class WriteAfterTimeoutTest {
+    private List<ReplicaServers.Running> servers;
+
+    @AfterEach
+    void stop() {
+        if (servers != null) {
+            servers.forEach(ReplicaServers.Running::close);
+        }
+    }
+
+    @Test
+    void aWriteAnswered503IsNotAppliedWhenTheClusterComesBack() throws Exception {
+        servers = ReplicaServers.cluster("late", 3, Duration.ofSeconds(2));
+        String leaderId = new Http(servers.get(0).url()).get("/v1/cluster").json().get("leader").asText();
+        ReplicaServers.Running leader = servers.stream().filter(s -> s.config().id().equals(leaderId)).findFirst()
+                .orElseThrow();
+        List<ReplicaServers.Running> followers = servers.stream().filter(s -> s != leader).toList();
+        ReplicaServers.Running through = followers.get(0);
+        ReplicaServers.Running other = followers.get(1);
+        QnfClient client = QnfClient.connect(List.of(java.net.URI.create(through.url())), Duration.ofSeconds(10));
+        client.createNetwork(NetworkRequest.of("late", "10.60.0.0/24"));
+
+        // no quorum: the follower left cannot find a leader, and nothing reaches any log
+        leader.stop();
+        other.stop();
+        long sent = System.nanoTime();
+        assertThatThrownBy(() -> client.allocate("late", AllocationRequest.of("ghost")))
+                .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(503));
+
+        // the majority is back well within the replica's old 10 s retry window
+        leader.restart();
+        other.restart();
+        ReplicaServers.awaitReady(servers);
+        long waitUntil = sent + Duration.ofSeconds(12).toNanos();
+        while (System.nanoTime() < waitUntil) {
+            Thread.sleep(200);
+        }
+        List<AllocationView> all = client.listAllocations("late").allocations();
+        assertThat(all).extracting(AllocationView::endpoint).doesNotContain("ghost");
+        // and the cluster works
+        assertThat(client.allocate("late", AllocationRequest.of("after")).value().ip()).isNotNull();
+    }
+}
