@@ -42,6 +42,12 @@ public final class RatisProperties {
         // only dangerous once followers may have elected someone else, i.e. after an election timeout.
         RaftServerConfigKeys.setSleepDeviationThreshold(p, time(s.electionTimeoutMin()));
 
+        // A leader that stepped down for lack of heartbeats (paused, cut off) does not stand for election for this
+        // long. Ratis waits 10 s; when that ex-leader holds the longest log the others cannot win either, and the
+        // group stays leaderless that long (found by the chaos suite: a paused leader, then the new leader cut
+        // off). One election timeout still keeps a deposed leader from disrupting at once.
+        RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, time(s.electionTimeoutMin()));
+
         // Followers serve linearizable reads: they get a read index from the leader and wait to apply it.
         RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
 
