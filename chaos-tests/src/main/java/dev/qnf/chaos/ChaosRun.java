@@ -65,7 +65,7 @@ public final class ChaosRun {
     private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(120);
     private static final String MARKER = "marker";
     /** The agent's place on the fabric, well above any server's. */
-    private static final int AGENT_SLOT = 200;
+    private static final int AGENT_SLOT = 250;
 
     private final ChaosConfig config;
     private final PrintStream out;
@@ -87,6 +87,13 @@ public final class ChaosRun {
     public Report run() throws IOException, InterruptedException {
         Schedule schedule = config.schedule();
         Files.createDirectories(config.dir());
+        try (var entries = Files.list(config.dir())) {
+            if (entries.findAny().isPresent()) {
+                // servers restarted from an earlier run's data would make every check about that run's history
+                throw new IllegalStateException("run directory " + config.dir() + " is not empty: a chaos run starts"
+                        + " fresh servers in an empty directory");
+            }
+        }
         log("seed " + config.seed() + ", " + schedule.servers() + " servers, " + schedule.steps().size()
                 + " steps, data in " + config.dir());
         ServerNetwork network = config.namespaces() ? NamespaceNetwork.create() : new LoopbackNetwork();
@@ -199,6 +206,13 @@ public final class ChaosRun {
      */
     private AgentFinal agentFinal(AgentTraffic runtime) throws InterruptedException {
         boolean status = runtime.awaitReady(Duration.ofSeconds(60));
+        long seen = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!runtime.viewHasNetwork(MARKER) && System.nanoTime() < seen) {
+            Thread.sleep(500); // the agent's watch has everything written before the marker
+        }
+        // a runtime's periodic GC: allocations an ADD answered 11 for may still land after its DEL (a write whose
+        // outcome was unknown), and only GC, which lists the containers the runtime has, can tell them apart
+        runtime.gc();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (agent.pendingReleases() != 0 && System.nanoTime() < deadline) {
             Thread.sleep(500);

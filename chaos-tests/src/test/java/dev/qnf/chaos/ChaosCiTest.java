@@ -50,8 +50,9 @@ class ChaosCiTest {
     }
 
     private static void run(Schedule schedule, boolean agent) throws Exception {
-        ChaosConfig config = ChaosConfig.of(schedule, SEED, Path.of("target", "chaos", schedule.name()).toAbsolutePath(),
-                true).withAgent(agent);
+        Path dir = Path.of("target", "chaos", schedule.name()).toAbsolutePath();
+        deleteRecursively(dir); // an earlier build's run
+        ChaosConfig config = ChaosConfig.of(schedule, SEED, dir, true).withAgent(agent);
         Report report = new ChaosRun(config, System.out).run();
         String replay = ChaosMain.replay(config) + "  (or: mvn -B -pl chaos-tests test -Dtest=ChaosCiTest -Dqnf.chaos.seed="
                 + SEED + ")";
@@ -59,5 +60,16 @@ class ChaosCiTest {
         assertThat(report.violations()).as("violations (seed %d, history in %s)", SEED, config.dir()).isEmpty();
         assertThat(report.harnessErrors()).as("harness errors").isEmpty();
         assertThat(report.faults()).hasSize(schedule.steps().size());
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(dir)) {
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 }

@@ -14,11 +14,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What the agent told the runtime is what the control plane holds, once the run is over: every attached
- * container's address is its endpoint's allocation (endpoint {@code <container>:eth0}), and every container whose
- * DEL succeeded has no allocation left (releases queued while the control plane was away were delivered; none is
- * still queued). A DEL's release may be overtaken by the ADD's own allocation only if that allocation was still in
- * flight; the agent answers only after it, so that would be a lost release.
+ * What the agent told the runtime is what the control plane holds once the run is over (after the runtime's GC):
+ * the agent's network has exactly one allocation per container still attached, endpoint {@code <container>:eth0}, at
+ * the address its ADD answered, and none for any other container (every DEL's release delivered, no address
+ * leaked), with no release still queued in the agent. Checked on every replica's final state.
  */
 public final class AgentAgreesWithControlPlane implements Invariant {
     private final String network;
@@ -43,32 +42,35 @@ public final class AgentAgreesWithControlPlane implements Invariant {
             out.add(agent.pendingReleases() + " releases still queued in the agent after the control plane was healed",
                     List.of());
         }
-        Map<String, List<Operation>> byContainer = new LinkedHashMap<>();
+        Map<String, List<Operation>> byEndpoint = new LinkedHashMap<>();
+        Map<String, String> attached = new LinkedHashMap<>();
         for (Operation o : h.operations()) {
             if (o.kind() == Kind.CNI_ADD || o.kind() == Kind.CNI_DEL) {
-                byContainer.computeIfAbsent(((Input.Cni) o.input()).container(), k -> new ArrayList<>()).add(o);
-            }
-        }
-        long checked = 0;
-        for (FinalState f : h.finals()) {
-            Map<String, String> allocations = f.allocations().getOrDefault(network, Map.of());
-            for (Map.Entry<String, List<Operation>> c : byContainer.entrySet()) {
-                String endpoint = c.getKey() + ":eth0";
-                Operation last = c.getValue().get(c.getValue().size() - 1);
-                checked++;
-                if (last.kind() == Kind.CNI_DEL && last.ok() && allocations.containsKey(endpoint)) {
-                    out.add(endpoint + " was deleted through the agent but " + f.server() + " still allocates "
-                            + allocations.get(endpoint) + " to it", c.getValue());
-                } else if (last.kind() == Kind.CNI_ADD && last.ok()) {
-                    String ip = ((Output.CniAnswer) last.output()).ip();
-                    if (!ip.equals(allocations.get(endpoint))) {
-                        out.add(endpoint + " was given " + ip + " by the agent but " + f.server() + " has "
-                                + allocations.get(endpoint), c.getValue());
-                    }
+                String endpoint = ((Input.Cni) o.input()).container() + ":eth0";
+                byEndpoint.computeIfAbsent(endpoint, k -> new ArrayList<>()).add(o);
+                if (o.kind() == Kind.CNI_ADD && o.ok()) {
+                    attached.put(endpoint, ((Output.CniAnswer) o.output()).ip());
+                } else if (o.kind() == Kind.CNI_DEL && o.ok()) {
+                    attached.remove(endpoint);
                 }
             }
         }
-        return out.build(byContainer.size() + " containers x " + h.finals().size() + " replicas (" + checked
-                + " checks)");
+        for (FinalState f : h.finals()) {
+            Map<String, String> allocations = f.allocations().getOrDefault(network, Map.of());
+            attached.forEach((endpoint, ip) -> {
+                if (!ip.equals(allocations.get(endpoint))) {
+                    out.add(endpoint + " is attached with " + ip + " but " + f.server() + " allocates "
+                            + allocations.get(endpoint), byEndpoint.get(endpoint));
+                }
+            });
+            allocations.forEach((endpoint, ip) -> {
+                if (!attached.containsKey(endpoint)) {
+                    out.add(f.server() + " still allocates " + ip + " to " + endpoint + ", which no container has"
+                            + " (a lost release, a leaked address)", byEndpoint.getOrDefault(endpoint, List.of()));
+                }
+            });
+        }
+        return out.build(byEndpoint.size() + " containers, " + attached.size() + " attached, x " + h.finals().size()
+                + " replicas");
     }
 }

@@ -9,17 +9,21 @@ import dev.qnf.chaos.history.Outcome;
 import dev.qnf.chaos.history.Output;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The node agent fails static under control-plane faults (docs/agent.md): an ADD either succeeds or answers 11
- * (try again later), never anything else; a DEL always succeeds (its release is queued while the control plane is
- * away); every container still attached at the end has, inside its namespace, the address its ADD answered (nothing
- * was torn down while the control plane was unreachable); and once the control plane is back the agent's STATUS
- * answers 0. Holds trivially for runs without an agent.
+ * The node agent fails static under control-plane faults (docs/agent.md): it answers every call (no call hangs);
+ * an ADD either succeeds or answers 11 (try again later), never another error; a DEL succeeds (its release is queued
+ * while the control plane is away; a runtime resends a DEL only while the agent itself is unreachable, which the
+ * plugin also answers 11); GC succeeds; every container still attached at the end has, inside its namespace, the
+ * address its ADD answered (nothing was torn down while the control plane was away); and once the control plane is
+ * back the agent's STATUS answers 0. Holds trivially for runs without an agent.
  */
 public final class AgentFailStatic implements Invariant {
+    private static final int TRY_AGAIN = 11;
+
     @Override
     public String name() {
         return "AgentFailStatic";
@@ -36,28 +40,39 @@ public final class AgentFailStatic implements Invariant {
         long tryAgain = 0;
         long dels = 0;
         Map<String, String> added = new HashMap<>();
+        Map<String, Operation> lastDel = new LinkedHashMap<>();
         for (Operation o : h.operations()) {
+            if (o.kind() != Kind.CNI_ADD && o.kind() != Kind.CNI_DEL && o.kind() != Kind.CNI_GC) {
+                continue;
+            }
+            if (o.outcome() == Outcome.UNKNOWN) {
+                out.add(o.kind() + " of " + o.input().key() + " got no answer from the agent", List.of(o));
+                continue;
+            }
+            Output.CniAnswer a = (Output.CniAnswer) o.output();
+            String container = ((Input.Cni) o.input()).container();
             if (o.kind() == Kind.CNI_ADD) {
                 adds++;
-                if (o.outcome() == Outcome.UNKNOWN) {
-                    out.add("ADD of " + o.input().key() + " got no answer from the agent", List.of(o));
-                } else if (o.output() instanceof Output.CniAnswer a) {
-                    if (a.code() == 11) {
-                        tryAgain++;
-                    } else if (a.code() != 0) {
-                        out.add("ADD of " + o.input().key() + " answered code " + a.code() + " (only 0 or 11 allowed): "
-                                + a.text(), List.of(o));
-                    } else {
-                        added.put(((Input.Cni) o.input()).container(), a.ip());
-                    }
+                if (a.code() == TRY_AGAIN) {
+                    tryAgain++;
+                } else if (a.code() != 0) {
+                    out.add("ADD of " + o.input().key() + " answered code " + a.code() + " (only 0 or 11 allowed): "
+                            + a.text(), List.of(o));
+                } else {
+                    added.put(container, a.ip());
                 }
             } else if (o.kind() == Kind.CNI_DEL) {
                 dels++;
-                if (!o.ok()) {
-                    out.add("DEL of " + o.input().key() + " did not succeed: " + o.output(), List.of(o));
-                }
+                lastDel.put(container, o);
+            } else if (a.code() != 0) {
+                out.add("GC answered code " + a.code() + ": " + a.text(), List.of(o));
             }
         }
+        lastDel.forEach((container, o) -> {
+            if (!o.ok()) {
+                out.add("DEL of " + o.input().key() + " never succeeded: " + o.output(), List.of(o));
+            }
+        });
         agent.dataPlane().forEach((container, ip) -> {
             String expected = added.get(container);
             if (ip == null || !ip.equals(expected)) {

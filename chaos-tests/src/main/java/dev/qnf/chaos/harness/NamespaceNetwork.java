@@ -124,30 +124,78 @@ public final class NamespaceNetwork implements ServerNetwork {
         return true;
     }
 
+    /**
+     * All the rules go in at once: one nftables transaction per namespace, the namespaces in parallel, so that the
+     * partition starts at one moment rather than link by link over a second.
+     */
     @Override
     public synchronized void cut(Collection<Integer> side, Collection<Integer> other) {
+        Map<Integer, StringBuilder> scripts = new TreeMap<>();
         for (int a : side) {
             for (int b : other) {
-                drop(a, b);
-                drop(b, a);
+                scripts.computeIfAbsent(a, k -> new StringBuilder()).append(dropRule(b));
+                scripts.computeIfAbsent(b, k -> new StringBuilder()).append(dropRule(a));
             }
         }
+        Map<Integer, String> commands = new TreeMap<>();
+        scripts.forEach((slot, script) -> commands.put(slot, script.toString()));
+        inParallel(commands);
     }
 
-    /** In {@code at}'s namespace, drop what comes from {@code from}. */
-    private void drop(int at, int from) {
-        String ns = namespaces.get(at);
-        if (ns == null) {
-            throw new IllegalStateException("slot " + at + " has no namespace");
-        }
-        Shell.must("ip", "netns", "exec", ns, "nft", "add rule inet " + TABLE + " input ip saddr " + address(from)
-                + " drop");
+    private String dropRule(int from) {
+        return "add rule inet " + TABLE + " input ip saddr " + address(from) + " drop\n";
     }
 
     @Override
     public synchronized void healAll() {
-        for (String ns : namespaces.values()) {
-            Shell.must("ip", "netns", "exec", ns, "nft", "flush chain inet " + TABLE + " input");
+        Map<Integer, String> commands = new TreeMap<>();
+        namespaces.keySet().forEach(slot -> commands.put(slot, "flush chain inet " + TABLE + " input\n"));
+        inParallel(commands);
+    }
+
+    /** Runs one nft script per slot, in that slot's namespace, all at the same time. */
+    private void inParallel(Map<Integer, String> scripts) {
+        List<Thread> threads = new ArrayList<>();
+        List<RuntimeException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        scripts.forEach((slot, script) -> {
+            String ns = namespaces.get(slot);
+            if (ns == null) {
+                throw new IllegalStateException("slot " + slot + " has no namespace");
+            }
+            Thread t = new Thread(() -> {
+                try {
+                    nft(ns, script);
+                } catch (RuntimeException e) {
+                    failures.add(e);
+                }
+            }, "chaos-nft-" + slot);
+            t.start();
+            threads.add(t);
+        });
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while applying nftables rules", e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw failures.get(0);
+        }
+    }
+
+    private static void nft(String ns, String script) {
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("qnf-chaos-nft-", ".nft");
+            try {
+                java.nio.file.Files.writeString(file, script);
+                Shell.must("ip", "netns", "exec", ns, "nft", "-f", file.toString());
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

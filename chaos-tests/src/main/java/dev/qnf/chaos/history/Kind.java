@@ -19,7 +19,9 @@ public enum Kind {
     /** CNI ADD through the node agent's socket (not a control-plane write: it may answer "try again later"). */
     CNI_ADD(false),
     /** CNI DEL through the node agent's socket (succeeds while the control plane is away: the release is queued). */
-    CNI_DEL(false);
+    CNI_DEL(false),
+    /** CNI GC through the node agent's socket, with the containers the runtime still has. */
+    CNI_GC(false);
 
     private final boolean write;
 

@@ -38,6 +38,8 @@ public final class AgentTraffic {
     public static final String NETWORK = "agentnet";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
+    /** CNI error 11: try again later. */
+    public static final int TRY_AGAIN = 11;
 
     private final Recorder recorder;
     private final AgentProcess agent;
@@ -87,6 +89,16 @@ public final class AgentTraffic {
         }
     }
 
+    /** True once the agent's view (its state dir) has the network {@code name}: its watch got that far. */
+    public boolean viewHasNetwork(String name) {
+        try {
+            JsonNode view = JSON.readTree(agent.stateDir().resolve("view.json").toFile());
+            return view.toString().contains("\"" + name + "\"");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private boolean ready() {
         try {
             return status() == 0;
@@ -123,7 +135,7 @@ public final class AgentTraffic {
             attached.put(container, netns);
             addresses.put(container, ((Output.CniAnswer) op.output()).ip());
         } else {
-            call("DEL", container, netns); // a runtime cleans up after a failed ADD
+            delUntilDone(container, netns); // a runtime cleans up after a failed ADD
             network.deleteContainerNamespace(netns);
         }
     }
@@ -131,25 +143,55 @@ public final class AgentTraffic {
     private void del(String container) {
         String netns = attached.remove(container);
         addresses.remove(container);
-        call("DEL", container, netns);
+        delUntilDone(container, netns);
         network.deleteContainerNamespace(netns);
+    }
+
+    /**
+     * DEL, again while the answer is 11 (the plugin's answer when the agent itself is unreachable, e.g. restarting),
+     * as runtimes do: a DEL must eventually succeed.
+     */
+    private void delUntilDone(String container, String netns) {
+        long deadline = System.nanoTime() + CALL_TIMEOUT.toNanos();
+        Operation op = call("DEL", container, netns);
+        while (!op.ok() && op.output() instanceof Output.CniAnswer a && a.code() == TRY_AGAIN
+                && System.nanoTime() < deadline) {
+            sleep(1000);
+            op = call("DEL", container, netns);
+        }
+    }
+
+    /** CNI GC listing the containers still attached: the agent releases what it holds for no listed container. */
+    public Operation gc() {
+        Input.Cni in = new Input.Cni(NETWORK, "gc", "");
+        return recorder.record("agent", AgentProcess.NODE, Kind.CNI_GC, in, () -> send("GC", "", "",
+                List.copyOf(attached.keySet())));
     }
 
     /** One recorded CNI call. */
     public Operation call(String command, String container, String netns) {
         Input.Cni in = new Input.Cni(NETWORK, container, netns);
         return recorder.record("agent", AgentProcess.NODE, command.equals("ADD") ? Kind.CNI_ADD : Kind.CNI_DEL, in,
-                () -> send(command, container, netns));
+                () -> send(command, container, netns, null));
     }
 
     /** STATUS: 0 when the agent reaches the control plane and has programmed the host. */
     public int status() {
-        return send("STATUS", "status", "").code();
+        return send("STATUS", "status", "", null).code();
     }
 
-    private Output.CniAnswer send(String command, String container, String netns) {
+    /**
+     * One call on the agent's socket, as the {@code qnf} plugin makes it. Like the plugin, an agent that cannot be
+     * reached is answered with code 11 (try again later); an agent that takes the call and never answers throws
+     * (an unknown outcome).
+     */
+    private Output.CniAnswer send(String command, String container, String netns, List<String> valid) {
         ObjectNode conf = JSON.createObjectNode().put("cniVersion", "1.1.0").put("name", NETWORK).put("type", "qnf")
                 .put("network", NETWORK);
+        if (valid != null) {
+            var list = conf.putArray("cni.dev/valid-attachments");
+            valid.forEach(c -> list.addObject().put("containerID", c).put("ifname", "eth0"));
+        }
         ObjectNode request = JSON.createObjectNode().put("command", command).put("containerId", container)
                 .put("netns", netns).put("ifName", "eth0").put("args", "").put("path", "/opt/cni/bin")
                 .put("stdin", conf.toString());
@@ -160,9 +202,18 @@ public final class AgentTraffic {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+        try {
+            ch.connect(UnixDomainSocketAddress.of(agent.socket()));
+        } catch (IOException e) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing to release
+            }
+            return new Output.CniAnswer(TRY_AGAIN, null, "qnf agent is not reachable: " + e.getMessage());
+        }
         Thread io = new Thread(() -> {
             try (ch) {
-                ch.connect(UnixDomainSocketAddress.of(agent.socket()));
                 ByteBuffer buf = ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) {
                     ch.write(buf);
@@ -196,10 +247,21 @@ public final class AgentTraffic {
         if (nl < 0) {
             throw new IllegalStateException("malformed agent answer: " + text);
         }
-        int code = Integer.parseInt(text.substring(0, nl).trim());
+        int exit = Integer.parseInt(text.substring(0, nl).trim());
         String body = text.substring(nl + 1);
+        int code = exit == 0 ? 0 : errorCode(body, exit);
         return new Output.CniAnswer(code, code == 0 && command.equals("ADD") ? ipOf(body) : null,
                 code == 0 ? "" : body.length() > 300 ? body.substring(0, 300) : body);
+    }
+
+    /** A failed call exits non-zero and prints the CNI error, whose {@code code} is what matters. */
+    private static int errorCode(String body, int exit) {
+        try {
+            JsonNode code = JSON.readTree(body).path("code");
+            return code.isInt() ? code.asInt() : exit;
+        } catch (IOException e) {
+            return exit;
+        }
     }
 
     private static String ipOf(String result) {

@@ -120,6 +120,11 @@ final class Histories {
                 code == 0 ? Outcome.OK : Outcome.FAIL, new Output.CniAnswer(code, ip, ""));
     }
 
+    void finalStateOf(String server, long revision, Map<String, Map<String, String>> allocations) {
+        finals.clear();
+        finals.add(new FinalState(server, revision, "h", allocations, Map.of()));
+    }
+
     History build() {
         return new History(1, "test", ops, watches, leaders, hashes, faults, finals, agent, t(1_000_000));
     }
