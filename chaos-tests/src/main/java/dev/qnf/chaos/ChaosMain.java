@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
  * {@code qnf chaos ...} (the cli module cannot depend on this one, which depends on it). The soak mode is a random
  * schedule for {@code --duration}; {@code --schedule ci-3|ci-5} replays a CI schedule.
  */
-@Command(name = "chaos", mixinStandardHelpOptions = true,
+@Command(name = "qnf chaos", mixinStandardHelpOptions = true, version = "qnf chaos 0.1.0",
         description = "Inject faults into a cluster of qnf server processes under load and check the invariants.")
 public final class ChaosMain implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of every random choice (default: from the clock, printed)")
@@ -69,6 +69,14 @@ public final class ChaosMain implements Callable<Integer> {
                     "--schedule must be random, ci-3 or ci-5");
         };
         Path where = dir != null ? dir : Files.createTempDirectory("qnf-chaos-");
+        if (Files.isDirectory(where)) {
+            try (var entries = Files.list(where)) {
+                if (entries.findAny().isPresent()) {
+                    throw new CommandLine.ParameterException(new CommandLine(this),
+                            "--dir " + where + " is not empty: a run starts fresh servers in an empty directory");
+                }
+            }
+        }
         ChaosConfig config = new ChaosConfig(plan, s, where, namespaces, workers,
                 schedule.equals("random") ? d : null, ChaosConfig.DEFAULT_WRITABLE_BOUND, namespaces && !noAgent
                 && !schedule.equals("ci-3"));
