@@ -20,6 +20,10 @@ import dev.qnf.api.json.StateHashView;
 import dev.qnf.api.json.TransferLeaderRequest;
 import dev.qnf.api.json.WatchMessage;
 
+import dev.qnf.api.pki.ReloadingIdentity;
+import dev.qnf.api.pki.Tls;
+import dev.qnf.api.pki.TlsFiles;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -42,19 +46,37 @@ public final class QnfClient implements AutoCloseable {
     private final Transport transport;
     private final HttpClient http;
 
-    private QnfClient(List<URI> endpoints, Duration timeout) {
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+    private QnfClient(List<URI> endpoints, Duration timeout, TlsFiles tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            // mTLS: our certificate, and only a server of our cluster's trust bundle is accepted (SPIFFE ID, not host name)
+            b.sslContext(Tls.clientContext(ReloadingIdentity.of(tls))).sslParameters(Tls.clientParameters());
+        }
+        this.http = b.build();
         this.transport = new Transport(endpoints, http, timeout);
     }
 
-    /** A client of the servers at these base URLs, e.g. {@code http://10.0.0.1:7443}. */
+    /** A plaintext client of the servers at these base URLs (in-process tests of a server without TLS). */
     public static QnfClient connect(String... urls) {
         return connect(Arrays.stream(urls).map(QnfClient::baseUri).toList(), DEFAULT_TIMEOUT);
     }
 
     public static QnfClient connect(List<URI> endpoints, Duration timeout) {
-        return new QnfClient(endpoints.stream().map(u -> baseUri(u.toString())).toList(), timeout);
+        return connect(endpoints, timeout, null);
+    }
+
+    /** An mTLS client presenting the identity in {@code tls}, of the servers at these URLs ({@code https://host:port}). */
+    public static QnfClient connect(TlsFiles tls, String... urls) {
+        return connect(Arrays.stream(urls).map(QnfClient::baseUri).toList(), DEFAULT_TIMEOUT, tls);
+    }
+
+    /**
+     * A client presenting the identity in {@code tls} (files reloaded when they change, so a renewed certificate is
+     * used without a restart); {@code null} for plaintext.
+     */
+    public static QnfClient connect(List<URI> endpoints, Duration timeout, TlsFiles tls) {
+        return new QnfClient(endpoints.stream().map(u -> baseUri(u.toString())).toList(), timeout, tls);
     }
 
     public List<URI> endpoints() {

@@ -6,6 +6,9 @@ import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import dev.qnf.api.auth.AccessControl;
+import dev.qnf.api.auth.Authorizer;
+import dev.qnf.api.auth.CertificateAccess;
+import dev.qnf.api.pki.ReloadingIdentity;
 import dev.qnf.api.backend.FabricBackend;
 import dev.qnf.api.backend.ReplicaBackend;
 import dev.qnf.api.grpc.GrpcApi;
@@ -32,6 +35,8 @@ import java.util.concurrent.CompletableFuture;
 public final class QnfServer implements AutoCloseable {
     /** Largest request body (REST) or message (gRPC) accepted. */
     public static final int MAX_REQUEST_BYTES = 1024 * 1024;
+    /** Open connections accepted at once; more are closed on accept. */
+    public static final int MAX_CONNECTIONS = 4096;
 
     private final ServerConfig config;
     private final FabricBackend backend;
@@ -57,9 +62,14 @@ public final class QnfServer implements AutoCloseable {
                 c.requestTimeout(), metrics));
     }
 
-    /** Starts a server on the given fabric backend (tests use an in-memory one), open to every caller. */
+    /**
+     * Starts a server on the given fabric backend (tests use an in-memory one). With TLS in the config, callers are
+     * the SPIFFE IDs of their client certificates, authorized by role ({@link Authorizer}); without, everyone is
+     * allowed everything (plaintext in-process tests only).
+     */
     public static QnfServer start(ServerConfig config, BackendFactory backends) throws IOException {
-        return start(config, backends, AccessControl.allowAll());
+        return start(config, backends, config.tls() != null ? new CertificateAccess(new Authorizer())
+                : AccessControl.allowAll());
     }
 
     /** Starts a server whose every API call first passes {@code access} (authentication, then authorization). */
@@ -89,9 +99,15 @@ public final class QnfServer implements AutoCloseable {
     private static Server api(ServerConfig config, PrometheusMeterRegistry metrics, FabricService fabric,
                               ClusterService cluster, AccessControl access) {
         HostPort address = config.apiHostPort();
-        ServerBuilder sb = Server.builder()
-                .http(new InetSocketAddress(address.host(), address.port()))
-                .maxRequestLength(MAX_REQUEST_BYTES)
+        ServerBuilder sb = Server.builder();
+        InetSocketAddress bind = new InetSocketAddress(address.host(), address.port());
+        if (config.tls() != null) {
+            ServerTls.configure(sb, bind, ReloadingIdentity.of(config.tls()));
+        } else {
+            sb.http(bind);
+        }
+        sb.maxRequestLength(MAX_REQUEST_BYTES)
+                .maxNumConnections(MAX_CONNECTIONS)
                 .requestTimeout(config.requestTimeout().plusSeconds(5))
                 .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
                 .meterRegistry(metrics)
@@ -112,7 +128,7 @@ public final class QnfServer implements AutoCloseable {
         return config.id();
     }
 
-    /** The API base URL, {@code http://host:port}. */
+    /** The API base URL, {@code https://host:port} ({@code http} without TLS). */
     public String apiUrl() {
         return config.apiUrl();
     }

@@ -1,5 +1,6 @@
 package dev.qnf.api.server;
 
+import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.fabric.InvalidInputException;
 import dev.qnf.fabric.model.Names;
 
@@ -20,11 +21,20 @@ import java.util.Objects;
  * @param join         start with no group and wait to be added with {@code POST /v1/cluster/members}
  * @param requestTimeout how long a request waits for the cluster before answering UNAVAILABLE
  * @param maxApplyLag  how far the applied index may trail the commit index for /readyz to say ready
+ * @param tls          this server's identity (certificate with {@code spiffe://<cluster>/server/<id>}, key, trust
+ *                     bundle): the API then serves mTLS only (TLS 1.3, client certificate required); see
+ *                     docs/security.md. Without it the API is plaintext, which only some in-process tests still use.
  */
 public record ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
-                           boolean join, Duration requestTimeout, long maxApplyLag) {
+                           boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls) {
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final long DEFAULT_MAX_APPLY_LAG = 10;
+
+    /** A server without TLS (in-process tests only). */
+    public ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
+                        boolean join, Duration requestTimeout, long maxApplyLag) {
+        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, null);
+    }
 
     public ServerConfig {
         Names.node(id);
@@ -63,12 +73,17 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
     }
 
     public ServerConfig withRequestTimeout(Duration timeout) {
-        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, timeout, maxApplyLag);
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, timeout, maxApplyLag, tls);
     }
 
-    /** The API's base URL, as announced to clients: {@code http://host:port}. */
+    /** This server with an mTLS identity (see {@link dev.qnf.api.pki.ClusterPki} to make one). */
+    public ServerConfig withTls(TlsFiles tls) {
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls);
+    }
+
+    /** The API's base URL, as announced to clients: {@code https://host:port} ({@code http} without TLS). */
     public String apiUrl() {
-        return "http://" + HostPort.parse("apiAddress", apiAddress);
+        return (tls != null ? "https://" : "http://") + HostPort.parse("apiAddress", apiAddress);
     }
 
     HostPort apiHostPort() {

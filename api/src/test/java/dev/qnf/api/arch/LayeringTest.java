@@ -11,8 +11,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Package rules the build enforces: the client and its wire model stay free of the server's stack (so the CLI and
- * agents stay light), and only the backend adapter may know the consensus module.
+ * Package rules the build enforces: the client, its wire model and the PKI it shares with servers stay free of the
+ * server's stack (so the CLI and agents stay light), and only the backend adapter may know the consensus module.
  */
 class LayeringTest {
     private static final Path MAIN = Path.of("src/main/java/dev/qnf/api");
@@ -23,8 +23,16 @@ class LayeringTest {
             assertThat(importsIn(MAIN.resolve(pkg))).as(pkg).noneMatch(i -> i.startsWith("com.linecorp.")
                     || i.startsWith("io.grpc.") || i.startsWith("dev.qnf.consensus.") || i.startsWith("dev.qnf.fabric.")
                     || i.startsWith("io.micrometer.") || (i.startsWith("dev.qnf.api.")
-                    && !i.startsWith("dev.qnf.api.json.") && !i.startsWith("dev.qnf.api.client.")));
+                    && !i.startsWith("dev.qnf.api.json.") && !i.startsWith("dev.qnf.api.client.")
+                    && !i.startsWith("dev.qnf.api.pki.")));
         }
+    }
+
+    @Test
+    void pkiIsSharedByClientsAndServersSoImportsNoServerStack() throws IOException {
+        assertThat(importsIn(MAIN.resolve("pki"))).noneMatch(i -> i.startsWith("com.linecorp.")
+                || i.startsWith("io.grpc.") || i.startsWith("dev.qnf.consensus.") || i.startsWith("io.micrometer.")
+                || (i.startsWith("dev.qnf.api.") && !i.startsWith("dev.qnf.api.pki.")));
     }
 
     @Test

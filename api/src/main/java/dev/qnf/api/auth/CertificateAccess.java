@@ -1,0 +1,48 @@
+package dev.qnf.api.auth;
+
+import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.qnf.api.errors.ApiCode;
+import dev.qnf.api.errors.ApiException;
+import dev.qnf.api.pki.Identity;
+import dev.qnf.api.pki.SpiffeId;
+
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.util.Set;
+
+/**
+ * Access control of an mTLS server: the caller is the SPIFFE ID of the client certificate the TLS handshake
+ * already verified against the trust bundle (see {@link dev.qnf.api.pki.SpiffeTrustManager}), with the role that
+ * certificate stands for; {@link Authorizer} decides.
+ */
+public final class CertificateAccess implements AccessControl {
+    private final Authorizer authorizer;
+
+    public CertificateAccess(Authorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    @Override
+    public Caller authenticate(ServiceRequestContext ctx) {
+        SSLSession session = ctx.sslSession();
+        if (session == null) {
+            throw new ApiException(ApiCode.UNAUTHENTICATED, "a client certificate is required (mTLS)");
+        }
+        Certificate[] peer;
+        try {
+            peer = session.getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            throw new ApiException(ApiCode.UNAUTHENTICATED, "a client certificate is required (mTLS)");
+        }
+        X509Certificate leaf = (X509Certificate) peer[0];
+        SpiffeId id = SpiffeId.of(leaf);
+        return new Caller(id.toString(), Set.of(Identity.roleOf(leaf).label()));
+    }
+
+    @Override
+    public void authorize(Caller caller, String operation) {
+        authorizer.authorize(caller, operation);
+    }
+}
