@@ -3,21 +3,37 @@ package dev.qnf.consensus.codec;
 import dev.qnf.consensus.apply.Slot;
 import dev.qnf.fabric.command.Allocate;
 import dev.qnf.fabric.command.AnnounceMember;
+import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.CreateNetwork;
 import dev.qnf.fabric.command.DeleteNetwork;
+import dev.qnf.fabric.command.DeletePolicy;
+import dev.qnf.fabric.command.LabelEndpoint;
 import dev.qnf.fabric.command.RegisterNode;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveMember;
 import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Policy;
+import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.fabric.net.IpAddress;
+import dev.qnf.fabric.policy.Direction;
+import dev.qnf.fabric.policy.Entity;
+import dev.qnf.fabric.policy.Peer;
+import dev.qnf.fabric.policy.PolicyTest;
+import dev.qnf.fabric.policy.PortRange;
+import dev.qnf.fabric.policy.Protocol;
+import dev.qnf.fabric.policy.Requirement;
+import dev.qnf.fabric.policy.Rule;
+import dev.qnf.fabric.policy.Selector;
+import dev.qnf.fabric.policy.Verdict;
 import dev.qnf.fabric.state.Change;
 import dev.qnf.fabric.state.ErrorCode;
 import dev.qnf.fabric.state.Reply;
@@ -27,6 +43,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -48,7 +65,20 @@ class FabricCodecTest {
     static final Block POOL = new Block("blue", Cidr.parse("fd00:1::100/120"), null);
     static final Member MEMBER = new Member("s1", "https://10.0.0.1:8443", "10.0.0.1:9870");
 
-    static final List<Resource> RESOURCES = List.of(DUAL, PLAIN, ENDPOINT, BARE, NODE, BLOCK, POOL, MEMBER);
+    static final Policy POLICY = new Policy("shop", "api-in", Selector.parse("app=api,tier!=db,!legacy"),
+            List.of("blue"), Set.of(Direction.INGRESS, Direction.EGRESS), List.of(
+                    Rule.allow(List.of(Peer.endpoints(Selector.parse("app=web"), Selector.ALL),
+                            Peer.cidr(Cidr.parse("0.0.0.0/0"), List.of(Cidr.parse("10.0.0.0/8"))),
+                            Peer.entity(Entity.HOST), Peer.networks(List.of("red"))),
+                            List.of(new PortRange(Protocol.TCP, 8000, 8080), PortRange.all(Protocol.ICMP))),
+                    Rule.deny(null, null)),
+            List.of(Rule.allow(List.of(Peer.endpoints(new Selector(Map.of(), List.of(new Requirement("env",
+                    Requirement.Operator.IN, List.of("a", "b")))))), List.of(PortRange.all(Protocol.ANY)))));
+    static final Identity IDENTITY = new Identity(256, "blue", Map.of("app", "web", "k8s.qnf.dev/namespace", "shop"));
+    static final PolicyDefault DEFAULT = new PolicyDefault("blue", Verdict.ALLOW);
+
+    static final List<Resource> RESOURCES = List.of(DUAL, PLAIN, ENDPOINT, BARE, NODE, BLOCK, POOL, MEMBER, POLICY,
+            IDENTITY, DEFAULT);
 
     static final List<Command> COMMANDS = List.of(
             new CreateNetwork(DUAL),
@@ -60,7 +90,11 @@ class FabricCodecTest {
             new RegisterNode(NODE),
             new RemoveNode("node-a.example"),
             new AnnounceMember(MEMBER),
-            new RemoveMember("s1"));
+            new RemoveMember("s1"),
+            new ApplyPolicies(List.of(POLICY), List.of(DEFAULT),
+                    List.of(new PolicyTest("blue:app=web", "10.0.0.1", Protocol.UDP, 53, Verdict.DENY))),
+            new DeletePolicy("shop", "api-in"),
+            new LabelEndpoint("blue", "c0ffee:1", Map.of("tier", "front"), List.of("legacy")));
 
     static final List<Reply> REPLIES = List.of(
             new Reply.Ok(ENDPOINT, true),

@@ -16,6 +16,9 @@ public final class Names {
     private static final Pattern LABEL_KEY = Pattern.compile("([a-z0-9.-]{1,253}/)?[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?");
     private static final Pattern LABEL_VALUE = Pattern.compile("([A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?)?");
     private static final int MAX_LABELS = 64;
+    /** Namespaces and policy names: DNS-1123 labels and subdomains, as Kubernetes namespaces and objects are. */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    private static final Pattern POLICY = Pattern.compile("[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?");
 
     private Names() {
     }
@@ -31,6 +34,18 @@ public final class Names {
 
     public static String endpoint(String id) {
         return check("endpoint id", id, ENDPOINT, "1-128 letters, digits, '_', '.', ':' or '-'");
+    }
+
+    public static String namespace(String name) {
+        return check("namespace", name, NAMESPACE, "1-63 lower-case letters, digits or '-', starting and ending with a letter or digit");
+    }
+
+    public static String policy(String name) {
+        return check("policy name", name, POLICY, "a DNS name of lower-case letters, digits, '-' and '.'");
+    }
+
+    public static String labelKey(String key) {
+        return check("label key", key, LABEL_KEY, "an optional DNS prefix and '/', then up to 63 letters, digits, '_', '.', '-'");
     }
 
     public static Map<String, String> labels(Map<String, String> labels) {

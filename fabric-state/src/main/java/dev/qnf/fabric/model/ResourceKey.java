@@ -9,6 +9,9 @@ public record ResourceKey(String kind, String name) implements Comparable<Resour
     public static final String NODE = "node";
     public static final String BLOCK = "block";
     public static final String MEMBER = "member";
+    public static final String POLICY = "policy";
+    public static final String IDENTITY = "identity";
+    public static final String POLICY_DEFAULT = "policy-default";
 
     public static ResourceKey parse(String text) {
         int slash = text.indexOf('/');

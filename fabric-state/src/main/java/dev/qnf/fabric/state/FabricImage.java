@@ -2,13 +2,18 @@ package dev.qnf.fabric.state;
 
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Policy;
+import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.model.ResourceKey;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.fabric.net.IpAddress;
+import dev.qnf.fabric.policy.Labels;
+import dev.qnf.fabric.policy.Verdict;
 import org.pcollections.PMap;
 import org.pcollections.TreePMap;
 
@@ -26,7 +31,7 @@ import java.util.Optional;
  */
 public final class FabricImage {
     private static final FabricImage EMPTY = new FabricImage(0, TreePMap.empty(), TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY);
 
     private final long revision;
     private final PMap<String, Network> networks;
@@ -36,10 +41,13 @@ public final class FabricImage {
     private final PMap<String, Member> members;
     /** Derived from endpoints: address -> endpoint id, per network. Never stored. */
     private final PMap<String, PMap<IpAddress, String>> used;
+    /** Policies, identities, network defaults, and the identity indexes derived from endpoints. */
+    private final PolicyState policy;
 
     private FabricImage(long revision, PMap<String, Network> networks, PMap<String, PMap<String, Endpoint>> endpoints,
                         PMap<String, Node> nodes, PMap<String, PMap<Cidr, Block>> blocks,
-                        PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used) {
+                        PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used,
+                        PolicyState policy) {
         this.revision = revision;
         this.networks = networks;
         this.endpoints = endpoints;
@@ -47,6 +55,7 @@ public final class FabricImage {
         this.blocks = blocks;
         this.members = members;
         this.used = used;
+        this.policy = policy;
     }
 
     public static FabricImage empty() {
@@ -68,7 +77,7 @@ public final class FabricImage {
                 b.delete(((Change.Delete) c).key());
             }
         }
-        return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used);
+        return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy);
     }
 
     public long revision() {
@@ -117,6 +126,71 @@ public final class FabricImage {
         return Optional.ofNullable(used.getOrDefault(network, TreePMap.empty()).get(address));
     }
 
+    /** Every policy, ordered by namespace and name. */
+    public Collection<Policy> policies() {
+        return policy.policies.values();
+    }
+
+    public Collection<Policy> policies(String namespace) {
+        return policy.policies.values().stream().filter(p -> p.namespace().equals(namespace)).toList();
+    }
+
+    public Optional<Policy> policy(String namespace, String name) {
+        return Optional.ofNullable(policy.policies.get(namespace + "/" + name));
+    }
+
+    /** Allocated identities in numeric order. */
+    public Collection<Identity> identities() {
+        return policy.identities.values();
+    }
+
+    public Optional<Identity> identity(long id) {
+        return Optional.ofNullable(policy.identities.get(id));
+    }
+
+    /** The highest allocated identity number, or 0 when there is none. */
+    public long highestIdentity() {
+        return policy.identities.isEmpty() ? 0 : policy.identities.lastKey();
+    }
+
+    /** The identity of a network's identity label set ({@link Labels#identityLabels}), if allocated. */
+    public Optional<Identity> identity(String network, Map<String, String> identityLabels) {
+        Long id = policy.identityIndex.get(PolicyState.identityKey(network, identityLabels));
+        return id == null ? Optional.empty() : identity(id);
+    }
+
+    /** The identity an endpoint has: the one of its network and identity labels. */
+    public Optional<Identity> identityOf(Endpoint e) {
+        return identity(e.network(), Labels.identityLabels(e.labels()));
+    }
+
+    /** How many endpoints hold a network's identity label set: an identity lives while this is above zero. */
+    public int identityUsers(String network, Map<String, String> identityLabels) {
+        return policy.identityUsers.getOrDefault(PolicyState.identityKey(network, identityLabels), 0);
+    }
+
+    /** The network's default verdict: deny unless set to allow. */
+    public Verdict policyDefault(String network) {
+        PolicyDefault d = policy.defaults.get(network);
+        return d == null ? Verdict.DENY : d.verdict();
+    }
+
+    /** Networks whose default was set explicitly. */
+    public Collection<PolicyDefault> policyDefaults() {
+        return policy.defaults.values();
+    }
+
+    /** The endpoint holding {@code address} in any network, if any (endpoints of overlapping networks: the first). */
+    public Optional<Endpoint> endpointAt(IpAddress address) {
+        for (Map.Entry<String, PMap<IpAddress, String>> e : used.entrySet()) {
+            String id = e.getValue().get(address);
+            if (id != null) {
+                return endpoint(e.getKey(), id);
+            }
+        }
+        return Optional.empty();
+    }
+
     /** Every resource, in a stable order: for snapshots, resyncs and state hashes. */
     public List<Resource> resources() {
         List<Resource> all = new ArrayList<>(networks.values());
@@ -124,6 +198,9 @@ public final class FabricImage {
         all.addAll(nodes.values());
         blocks.values().forEach(m -> all.addAll(m.values()));
         all.addAll(members.values());
+        all.addAll(policy.policies.values());
+        all.addAll(policy.identities.values());
+        all.addAll(policy.defaults.values());
         return all;
     }
 
@@ -134,6 +211,8 @@ public final class FabricImage {
         counts.put(ResourceKey.NODE, nodes.size());
         counts.put(ResourceKey.BLOCK, blocks.values().stream().mapToInt(Map::size).sum());
         counts.put(ResourceKey.MEMBER, members.size());
+        counts.put(ResourceKey.POLICY, policy.policies.size());
+        counts.put(ResourceKey.IDENTITY, policy.identities.size());
         return counts;
     }
 
@@ -160,6 +239,7 @@ public final class FabricImage {
         PMap<String, PMap<Cidr, Block>> blocks;
         PMap<String, Member> members;
         PMap<String, PMap<IpAddress, String>> used;
+        PolicyState policy;
 
         Builder(FabricImage from) {
             networks = from.networks;
@@ -168,6 +248,7 @@ public final class FabricImage {
             blocks = from.blocks;
             members = from.members;
             used = from.used;
+            policy = from.policy;
         }
 
         void put(Resource r) {
@@ -177,12 +258,15 @@ public final class FabricImage {
                 endpoint(e.network(), e.id()).ifPresent(this::unuse);
                 endpoints = endpoints.plus(e.network(), inner(endpoints, e.network()).plus(e.id(), e));
                 use(e);
+                policy = policy.withEndpoint(e, +1);
             } else if (r instanceof Node n) {
                 nodes = nodes.plus(n.name(), n);
             } else if (r instanceof Block b) {
                 blocks = blocks.plus(b.network(), inner(blocks, b.network()).plus(b.cidr(), b));
             } else if (r instanceof Member m) {
                 members = members.plus(m.id(), m);
+            } else {
+                policy = policy.put(r);
             }
         }
 
@@ -191,6 +275,7 @@ public final class FabricImage {
                 case ResourceKey.NETWORK -> networks = networks.minus(key.name());
                 case ResourceKey.NODE -> nodes = nodes.minus(key.name());
                 case ResourceKey.MEMBER -> members = members.minus(key.name());
+                case ResourceKey.POLICY, ResourceKey.IDENTITY, ResourceKey.POLICY_DEFAULT -> policy = policy.delete(key);
                 case ResourceKey.ENDPOINT -> {
                     String[] parts = split(key);
                     endpoint(parts[0], parts[1]).ifPresent(e -> {
@@ -220,6 +305,7 @@ public final class FabricImage {
         }
 
         private void unuse(Endpoint e) {
+            policy = policy.withEndpoint(e, -1);
             PMap<IpAddress, String> m = inner(used, e.network()).minus(e.ip());
             if (e.ip6() != null) {
                 m = m.minus(e.ip6());

@@ -2,9 +2,12 @@ package dev.qnf.fabric.state;
 
 import dev.qnf.fabric.command.Allocate;
 import dev.qnf.fabric.command.AnnounceMember;
+import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.CreateNetwork;
 import dev.qnf.fabric.command.DeleteNetwork;
+import dev.qnf.fabric.command.DeletePolicy;
+import dev.qnf.fabric.command.LabelEndpoint;
 import dev.qnf.fabric.command.RegisterNode;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveMember;
@@ -15,9 +18,13 @@ import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Policy;
+import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.net.IpAddress;
+import dev.qnf.fabric.policy.PolicyEngine;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,6 +40,10 @@ public final class FabricMachine {
     }
 
     public static Decision decide(FabricImage image, Command command) {
+        return Identities.follow(image, decideAlone(image, command));
+    }
+
+    private static Decision decideAlone(FabricImage image, Command command) {
         try {
             if (command instanceof CreateNetwork c) {
                 return createNetwork(image, c.spec());
@@ -50,6 +61,12 @@ public final class FabricMachine {
                 return announceMember(image, c.member());
             } else if (command instanceof RemoveMember c) {
                 return removeMember(image, c.id());
+            } else if (command instanceof ApplyPolicies c) {
+                return applyPolicies(image, c);
+            } else if (command instanceof DeletePolicy c) {
+                return deletePolicy(image, c);
+            } else if (command instanceof LabelEndpoint c) {
+                return labelEndpoint(image, c);
             }
             throw new IllegalStateException("unhandled command " + command);
         } catch (AddressPicker.Refusal r) {
@@ -102,6 +119,8 @@ public final class FabricMachine {
         }
         List<Change> changes = new ArrayList<>();
         image.blocks(name).forEach(b -> changes.add(new Change.Delete(b.key())));
+        image.policyDefaults().stream().filter(d -> d.network().equals(name))
+                .forEach(d -> changes.add(new Change.Delete(d.key())));
         changes.add(new Change.Delete(Network.keyOf(name)));
         return new Decision(changes, Reply.ok(null, false));
     }
@@ -225,5 +244,67 @@ public final class FabricMachine {
         return image.members().stream().filter(m -> Objects.equals(m.id(), id)).findFirst()
                 .map(m -> new Decision(List.of(new Change.Delete(m.key())), Reply.ok(m, false)))
                 .orElseGet(() -> new Decision(List.of(), Reply.ok(null, false)));
+    }
+
+    /** Puts the policies and defaults that differ, then rejects the lot if any test fails on the resulting image. */
+    private static Decision applyPolicies(FabricImage image, ApplyPolicies c) {
+        List<Change> changes = new ArrayList<>();
+        boolean created = false;
+        for (PolicyDefault d : c.defaults()) {
+            if (image.network(d.network()).isEmpty()) {
+                return Decision.rejected(ErrorCode.NOT_FOUND, "network " + d.network() + " not found");
+            }
+            if (image.policyDefaults().stream().noneMatch(d::equals)) {
+                changes.add(new Change.Put(d));
+            }
+        }
+        for (Policy p : c.policies()) {
+            Optional<Policy> existing = image.policy(p.namespace(), p.name());
+            created |= existing.isEmpty();
+            if (existing.isEmpty() || !existing.get().equals(p)) {
+                changes.add(new Change.Put(p));
+            }
+        }
+        List<PolicyEngine.Failure> failures = PolicyEngine.check(image.apply(changes, image.revision() + 1),
+                c.tests());
+        if (!failures.isEmpty()) {
+            StringBuilder msg = new StringBuilder(failures.size() + " of " + c.tests().size()
+                    + " policy test(s) failed; nothing applied:");
+            failures.forEach(f -> msg.append("\n").append(f));
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, msg.toString());
+        }
+        Policy only = c.policies().size() == 1 ? c.policies().get(0) : null;
+        return new Decision(changes, Reply.ok(only, created));
+    }
+
+    private static Decision deletePolicy(FabricImage image, DeletePolicy c) {
+        return image.policy(c.namespace(), c.name())
+                .map(p -> new Decision(List.of(new Change.Delete(p.key())), Reply.ok(p, false)))
+                .orElseGet(() -> Decision.rejected(ErrorCode.NOT_FOUND,
+                        "policy " + c.namespace() + "/" + c.name() + " not found"));
+    }
+
+    private static Decision labelEndpoint(FabricImage image, LabelEndpoint c) {
+        if (image.network(c.network()).isEmpty()) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, "network " + c.network() + " not found");
+        }
+        Optional<Endpoint> found = image.endpoint(c.network(), c.endpoint());
+        if (found.isEmpty()) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, "endpoint " + c.network() + "/" + c.endpoint() + " not found");
+        }
+        Endpoint e = found.get();
+        Map<String, String> labels = new LinkedHashMap<>(e.labels());
+        labels.putAll(c.set());
+        c.remove().forEach(labels::remove);
+        if (labels.size() > 64) {
+            return Decision.rejected(ErrorCode.INVALID_ARGUMENT, "endpoint would have " + labels.size()
+                    + " labels; at most 64");
+        }
+        if (labels.equals(e.labels())) {
+            return new Decision(List.of(), Reply.ok(e, false));
+        }
+        Endpoint labelled = new Endpoint(e.network(), e.id(), e.node(), e.ip(), e.ip6(), e.containerId(), e.ifName(),
+                e.mac(), labels);
+        return new Decision(List.of(new Change.Put(labelled)), Reply.ok(labelled, false));
     }
 }
