@@ -1,6 +1,7 @@
 package dev.qnf.agent.nft;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The node's QNF firewall and NAT, as the agent's reconcile logic sees them: desired states in, kernel changes
@@ -28,6 +29,12 @@ public interface Firewall {
 
     /** The last state applied or adopted successfully; null before the first. */
     Ruleset applied();
+
+    /**
+     * The named counters of {@code inet qnf} (policy verdicts, see {@link PolicyPlan}): name → packets. Empty
+     * before the table exists.
+     */
+    Map<String, Long> counters();
 
     /** Deletes the QNF tables (agent uninstall). Other tables are untouched. */
     void removeAll();

@@ -49,7 +49,13 @@ final class Layout {
         }
     }
 
-    /** A table: "inet qnf", "ip qnf-nat" or "ip6 qnf-nat". */
-    record Table(String id, Map<String, Chain> chains, Map<String, NftSet> sets) {
+    /**
+     * A table: "inet qnf", "ip qnf-nat" or "ip6 qnf-nat". {@code counters}: named counters (policy verdicts), which
+     * keep counting across rewrites of the table because "flush table" leaves them alone.
+     */
+    record Table(String id, Map<String, Chain> chains, Map<String, NftSet> sets, Set<String> counters) {
+        Table(String id, Map<String, Chain> chains, Map<String, NftSet> sets) {
+            this(id, chains, sets, Set.of());
+        }
     }
 }

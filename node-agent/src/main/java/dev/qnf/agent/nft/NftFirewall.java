@@ -7,6 +7,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -64,6 +66,27 @@ public final class NftFirewall implements Firewall {
     @Override
     public synchronized Ruleset applied() {
         return applied;
+    }
+
+    @Override
+    public Map<String, Long> counters() {
+        return session(nft -> {
+            Map<String, Long> out = new TreeMap<>();
+            boolean exists = false;
+            for (JsonNode t : nft.list("tables").path("nftables")) {
+                JsonNode table = t.path("table");
+                exists |= (table.path("family").asText() + " " + table.path("name").asText()).equals(RulesetCompiler.FILTER);
+            }
+            if (exists) {
+                for (JsonNode o : nft.list("counters table " + RulesetCompiler.FILTER).path("nftables")) {
+                    JsonNode c = o.path("counter");
+                    if (!c.isMissingNode()) {
+                        out.put(c.path("name").asText(), c.path("packets").asLong());
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     @Override

@@ -12,11 +12,11 @@ import java.util.Set;
 
 /**
  * The QNF tables found in the kernel, read from libnftables' JSON listing: for each table its chains (with their
- * hooks) and its sets and maps (with their types). Rules and elements are not read: adoption rewrites them anyway.
+ * hooks), its sets and maps (with their types) and its named counters. Rules and elements are not read: adoption rewrites them anyway.
  * Objects of tables that are not QNF's are ignored, whatever the listing holds.
  */
 public final class ObservedTables {
-    private static final Set<String> KNOWN_KINDS = Set.of("metainfo", "table", "chain", "rule", "set", "map");
+    private static final Set<String> KNOWN_KINDS = Set.of("metainfo", "table", "chain", "rule", "set", "map", "counter");
     /** No QNF table at all: a fresh host. */
     public static final ObservedTables NONE = new ObservedTables(Map.of(), Set.of());
 
@@ -32,6 +32,7 @@ public final class ObservedTables {
     public static ObservedTables parse(JsonNode... listings) {
         Map<String, Map<String, Layout.Chain>> chains = new LinkedHashMap<>();
         Map<String, Map<String, Layout.NftSet>> sets = new LinkedHashMap<>();
+        Map<String, Set<String>> counters = new LinkedHashMap<>();
         Set<String> unmanaged = new LinkedHashSet<>();
         List<JsonNode> objects = new ArrayList<>();
         for (JsonNode listing : listings) {
@@ -46,7 +47,9 @@ public final class ObservedTables {
             }
             chains.computeIfAbsent(table, t -> new LinkedHashMap<>());
             sets.computeIfAbsent(table, t -> new LinkedHashMap<>());
+            counters.computeIfAbsent(table, t -> new LinkedHashSet<>());
             switch (kind) {
+                case "counter" -> counters.get(table).add(o.path("name").asText());
                 case "chain" -> chains.get(table).put(o.path("name").asText(), new Layout.Chain(o.path("name").asText(),
                         o.has("hook") ? new Layout.Hook(o.path("type").asText(), o.path("hook").asText(),
                                 o.path("prio").asText(), o.path("prio").asInt()) : null, List.of()));
@@ -61,7 +64,7 @@ public final class ObservedTables {
             }
         }
         Map<String, Layout.Table> tables = new LinkedHashMap<>();
-        chains.forEach((id, c) -> tables.put(id, new Layout.Table(id, c, sets.get(id))));
+        chains.forEach((id, c) -> tables.put(id, new Layout.Table(id, c, sets.get(id), counters.get(id))));
         return new ObservedTables(Collections.unmodifiableMap(tables), Collections.unmodifiableSet(unmanaged));
     }
 
@@ -74,7 +77,7 @@ public final class ObservedTables {
         return tables.get(id);
     }
 
-    /** The table holds objects QNF never creates (flowtables, counters, ...): adoption recreates it. */
+    /** The table holds objects QNF never creates (flowtables, quotas, ...): adoption recreates it. */
     boolean hasUnmanagedObjects(String id) {
         return withUnmanagedObjects.contains(id);
     }

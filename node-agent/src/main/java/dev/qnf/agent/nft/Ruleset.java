@@ -18,11 +18,11 @@ import java.util.stream.Stream;
 
 /**
  * What this node's QNF firewall and NAT should be: the networks that have a bridge here, the local endpoints on them,
- * and the published ports. An immutable value, checked when built, so the compiler only ever sees states it can
+ * the published ports and the policy to enforce ({@link PolicyPlan}). An immutable value, checked when built, so the compiler only ever sees states it can
  * render. The agent's reconcile logic derives one from the fabric state and hands it to a {@link Firewall}.
  */
 public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, Endpoint> endpoints,
-                      List<PortMapping> ports) {
+                      List<PortMapping> ports, PolicyPlan policy) {
     public static final Ruleset EMPTY = of(List.of(), List.of(), List.of());
 
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,14}");
@@ -59,7 +59,8 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
     }
 
     /**
-     * A local endpoint: its addresses and its identity, the number the policy work matches on (a packet mark).
+     * A local endpoint: its addresses and its identity, the number policies match on (0: none; the identity the
+     * {@link PolicyPlan} gives its addresses then applies, if any).
      */
     public record Endpoint(String id, String network, IpAddress ip4, IpAddress ip6, int identity) {
         public Endpoint {
@@ -127,7 +128,13 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
         }
     }
 
+    public Ruleset(SortedMap<String, Network> networks, SortedMap<String, Endpoint> endpoints,
+                   List<PortMapping> ports) {
+        this(networks, endpoints, ports, PolicyPlan.OPEN);
+    }
+
     public Ruleset {
+        Objects.requireNonNull(policy, "policy");
         networks = immutableSorted(networks);
         endpoints = immutableSorted(endpoints);
         ports = ports.stream().sorted(PortMapping.ORDER).toList();
@@ -151,10 +158,14 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
         return new Ruleset(n, e, List.copyOf(ports));
     }
 
+    public Ruleset withPolicy(PolicyPlan plan) {
+        return new Ruleset(networks, endpoints, ports, plan);
+    }
+
     public Ruleset withNetwork(Network network) {
         SortedMap<String, Network> n = new TreeMap<>(networks);
         n.put(network.name(), network);
-        return new Ruleset(n, endpoints, ports);
+        return new Ruleset(n, endpoints, ports, policy);
     }
 
     /** Without the network, its endpoints and the port mappings to them. */
@@ -171,30 +182,31 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
             Cidr c = gone.cidr(pm.address().family());
             return c == null || !c.contains(pm.address());
         }).toList();
-        return new Ruleset(n, e, p);
+        return new Ruleset(n, e, p, policy);
     }
 
     public Ruleset withEndpoint(Endpoint endpoint) {
         SortedMap<String, Endpoint> e = new TreeMap<>(endpoints);
         e.put(endpoint.id(), endpoint);
-        return new Ruleset(networks, e, ports);
+        return new Ruleset(networks, e, ports, policy);
     }
 
     public Ruleset withoutEndpoint(String id) {
         SortedMap<String, Endpoint> e = new TreeMap<>(endpoints);
         e.remove(id);
-        return new Ruleset(networks, e, ports);
+        return new Ruleset(networks, e, ports, policy);
     }
 
     /** With the mapping, replacing any mapping of the same host port, protocol and family. */
     public Ruleset withPort(PortMapping mapping) {
         return new Ruleset(networks, endpoints, Stream.concat(
-                ports.stream().filter(p -> PortMapping.ORDER.compare(p, mapping) != 0), Stream.of(mapping)).toList());
+                ports.stream().filter(p -> PortMapping.ORDER.compare(p, mapping) != 0), Stream.of(mapping)).toList(),
+                policy);
     }
 
     public Ruleset withoutPort(Protocol protocol, int hostPort, int family) {
         return new Ruleset(networks, endpoints, ports.stream().filter(p -> !(p.protocol() == protocol
-                && p.hostPort() == hostPort && p.address().family() == family)).toList());
+                && p.hostPort() == hostPort && p.address().family() == family)).toList(), policy);
     }
 
     public boolean dualStack() {

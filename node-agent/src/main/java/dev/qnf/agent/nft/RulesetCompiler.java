@@ -7,6 +7,7 @@ import dev.qnf.agent.nft.Layout.Table;
 import dev.qnf.agent.nft.Ruleset.Endpoint;
 import dev.qnf.agent.nft.Ruleset.Network;
 import dev.qnf.fabric.net.Cidr;
+import dev.qnf.fabric.net.IpAddress;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Renders a {@link Ruleset} as nft scripts, each meant to run as one transaction. See docs/nftables.md for the
@@ -107,6 +109,12 @@ public final class RulesetCompiler {
                     removed.add("chain " + found.id() + " " + c.name());
                 }
             }
+            for (String c : found.counters()) {
+                if (!want.counters().contains(c)) {
+                    s.add("delete counter " + found.id() + " " + c);
+                    removed.add("counter " + found.id() + " " + c);
+                }
+            }
         }
         return new Adoption(s.toString(), List.copyOf(removed));
     }
@@ -135,6 +143,7 @@ public final class RulesetCompiler {
         s.add("flush table " + t.id());
         // Chains before sets: nft 1.0.6 fails to add a verdict map element jumping to a chain declared after the map.
         t.chains().values().forEach(c -> declare(s, t, c));
+        t.counters().forEach(c -> s.add("add counter " + t.id() + " " + c));
         t.sets().values().forEach(set -> s.add("add " + set.kind() + " " + t.id() + " " + set.name() + " " + set.spec()));
         // "flush table" leaves set elements alone.
         t.sets().values().forEach(set -> s.add("flush " + set.kind() + " " + t.id() + " " + set.name()));
@@ -148,6 +157,8 @@ public final class RulesetCompiler {
                 declare(s, t, c);
             }
         }
+        t.counters().stream().filter(c -> !old.counters().contains(c))
+                .forEach(c -> s.add("add counter " + t.id() + " " + c));
         for (NftSet set : t.sets().values()) {
             if (!old.sets().containsKey(set.name())) {
                 s.add("add " + set.kind() + " " + t.id() + " " + set.name() + " " + set.spec());
@@ -186,6 +197,8 @@ public final class RulesetCompiler {
         old.sets().values().stream().filter(set -> !t.sets().containsKey(set.name()))
                 .forEach(set -> s.add("delete " + set.kind() + " " + t.id() + " " + set.name()));
         staleChains.forEach(c -> s.add("delete chain " + t.id() + " " + c.name()));
+        old.counters().stream().filter(c -> !t.counters().contains(c))
+                .forEach(c -> s.add("delete counter " + t.id() + " " + c));
     }
 
     private static void declare(Script s, Table t, Chain c) {
@@ -242,14 +255,14 @@ public final class RulesetCompiler {
                 "ct state established,related accept",
                 "ct state invalid drop",
                 "iifname . oifname vmap @intra comment \"within a network: its policy chain\"",
-                "oifname @bridges ct status dnat accept comment \"published ports\"",
+                "oifname @bridges ct status dnat goto pol comment \"published ports\"",
                 "iifname @bridges oifname @bridges drop comment \"networks are isolated\"",
-                "iifname @egress accept comment \"NAT networks reach the outside\"",
+                "iifname @egress goto pol comment \"NAT networks reach the outside\"",
                 "drop comment \"anything else to or from a QNF network\"")));
         for (Network n : r.networks().values()) {
-            chains.put(netChain(n), new Chain(netChain(n), null,
-                    List.of("accept comment \"no policy yet: the network is open inside\"")));
+            chains.put(netChain(n), new Chain(netChain(n), null, List.of("goto " + PolicyLayout.POLICY)));
         }
+        PolicyLayout.chains(r.policy(), chains);
         Map<String, NftSet> sets = new LinkedHashMap<>();
         Map<String, String> bridges = new LinkedHashMap<>();
         Map<String, String> egress = new LinkedHashMap<>();
@@ -264,14 +277,24 @@ public final class RulesetCompiler {
         put(sets, new NftSet("bridges", "ifname", null, Set.of(), bridges));
         put(sets, new NftSet("egress", "ifname", null, Set.of(), egress));
         put(sets, new NftSet("intra", "ifname . ifname", "verdict", Set.of(), intra));
+        Map<IpAddress, Integer> known = r.policy().addressIdentities();
         for (int family : new int[]{4, 6}) {
             List<Endpoint> eps = sortedBy(r.endpoints().values(), family);
             Map<String, String> all = new LinkedHashMap<>();
-            Map<String, String> identities = new LinkedHashMap<>();
+            Map<IpAddress, Integer> byAddress = new TreeMap<>();
+            known.forEach((a, id) -> {
+                if (a.family() == family) {
+                    byAddress.put(a, id);
+                }
+            });
             eps.forEach(ep -> {
                 all.put(ep.ip(family).toString(), "");
-                identities.put(ep.ip(family).toString(), Integer.toString(ep.identity()));
+                if (ep.identity() != 0) {
+                    byAddress.put(ep.ip(family), ep.identity());
+                }
             });
+            Map<String, String> identities = new LinkedHashMap<>();
+            byAddress.forEach((a, id) -> identities.put(a.toString(), Integer.toString(id)));
             put(sets, new NftSet("ep" + family, addrType(family), null, Set.of(), all));
             put(sets, new NftSet("ident" + family, addrType(family), "mark", Set.of(), identities));
         }
@@ -283,7 +306,8 @@ public final class RulesetCompiler {
                 put(sets, new NftSet("net" + family + "-" + n.name(), addrType(family), null, Set.of(), members));
             }
         }
-        return new Table(FILTER, chains, sets);
+        PolicyLayout.sets(r.policy(), sets);
+        return new Table(FILTER, chains, sets, PolicyLayout.counters(r.policy()));
     }
 
     private static Table natTable(Ruleset r, int family) {

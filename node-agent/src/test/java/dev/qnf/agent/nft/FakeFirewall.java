@@ -2,6 +2,7 @@ package dev.qnf.agent.nft;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A {@link Firewall} in memory, for unit tests of the agent's reconcile logic: it keeps every state it was given and
@@ -35,6 +36,12 @@ public final class FakeFirewall implements Firewall {
     @Override
     public synchronized Ruleset applied() {
         return applied;
+    }
+
+    /** Packets are not simulated: no counter ever moves. */
+    @Override
+    public synchronized Map<String, Long> counters() {
+        return Map.of();
     }
 
     @Override

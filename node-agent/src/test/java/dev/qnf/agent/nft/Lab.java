@@ -197,6 +197,21 @@ final class Lab {
         }
     }
 
+    /** Whether a "ping" to {@code address:port} gets an answer within {@code timeoutMillis}. */
+    static boolean udpAnswered(NetNs from, String address, int port, int timeoutMillis) {
+        return from.run(() -> {
+            try (DatagramSocket s = new DatagramSocket()) {
+                s.setSoTimeout(timeoutMillis);
+                byte[] ping = "ping".getBytes(StandardCharsets.US_ASCII);
+                s.send(new DatagramPacket(ping, ping.length, InetAddress.getByName(address), port));
+                s.receive(new DatagramPacket(new byte[64], 64));
+                return true;
+            } catch (java.net.SocketTimeoutException e) {
+                return false;
+            }
+        });
+    }
+
     /** Sends "ping" and returns "pong from ADDRESS:PORT" as the reply's source was seen. */
     static String udpExchange(NetNs from, String address, int port) {
         return from.run(() -> {

@@ -44,7 +44,8 @@ class NftFirewallTest {
             assertThat(fw.adopt(TWO)).isEmpty();
             JsonNode listing = ruleset(ns, "host");
             assertThat(tables(listing)).containsExactly("inet qnf", "ip qnf-nat", "ip6 qnf-nat");
-            assertThat(chains(listing, "inet qnf")).containsExactlyInAnyOrder("forward", "net-a", "net-b");
+            assertThat(chains(listing, "inet qnf")).containsExactlyInAnyOrder("forward", "net-a", "net-b", "pol",
+                    "pol-out", "pol-in");
             assertThat(chains(listing, "ip qnf-nat"))
                     .containsExactlyInAnyOrder("prerouting", "output", "postrouting", "post-a", "post-b");
             assertThat(elements(listing, "inet qnf", "ep4")).containsExactly("10.1.0.2", "10.1.0.3", "10.2.0.2");
@@ -135,8 +136,10 @@ class NftFirewallTest {
             JsonNode listing = ruleset(ns, "host");
             assertThat(tables(listing)).containsExactly("inet qnf", "ip qnf-nat", "inet other");
             assertThat(elements(listing, "inet qnf", "ep4")).containsExactly("10.1.0.2", "10.1.0.3");
-            assertThat(chains(listing, "inet qnf")).containsExactlyInAnyOrder("forward", "net-a");
-            assertThat(NftListing.text(ns, "host", "table inet qnf")).doesNotContain("counter");
+            assertThat(chains(listing, "inet qnf")).containsExactlyInAnyOrder("forward", "net-a", "pol", "pol-out",
+                    "pol-in");
+            assertThat(NftListing.text(ns, "host", "chain inet qnf forward")).as("the hand-added rule")
+                    .doesNotContain("counter");
             assertThat(NftListing.text(ns, "host", "table inet other")).isEqualTo(other);
             // and adopted is what a fresh namespace gets
             new NftFirewall(ns.add("fresh")).adopt(onlyA);

@@ -27,6 +27,11 @@ class RulesetCompilerTest {
                 flush table inet qnf
                 add chain inet qnf forward { type filter hook forward priority filter - 5; policy accept; }
                 add chain inet qnf net-a
+                add chain inet qnf pol
+                add chain inet qnf pol-out
+                add chain inet qnf pol-in
+                add counter inet qnf default-deny-in
+                add counter inet qnf default-deny-out
                 add set inet qnf bridges { type ifname; }
                 add set inet qnf egress { type ifname; }
                 add map inet qnf intra { type ifname . ifname : verdict; }
@@ -36,6 +41,20 @@ class RulesetCompilerTest {
                 add map inet qnf ident6 { type ipv6_addr : mark; }
                 add set inet qnf net4-a { type ipv4_addr; }
                 add set inet qnf net6-a { type ipv6_addr; }
+                add map inet qnf out-deny { type mark . mark . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf out-deny4 { type mark . ipv4_addr . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf out-deny6 { type mark . ipv6_addr . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf out-allow { type mark . mark . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf out-allow4 { type mark . ipv4_addr . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf out-allow6 { type mark . ipv6_addr . inet_proto . inet_service : verdict; flags interval; }
+                add set inet qnf isolated-out { type mark; }
+                add map inet qnf in-deny { type mark . mark . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf in-deny4 { type ipv4_addr . mark . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf in-deny6 { type ipv6_addr . mark . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf in-allow { type mark . mark . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf in-allow4 { type ipv4_addr . mark . inet_proto . inet_service : verdict; flags interval; }
+                add map inet qnf in-allow6 { type ipv6_addr . mark . inet_proto . inet_service : verdict; flags interval; }
+                add set inet qnf isolated-in { type mark; }
                 flush set inet qnf bridges
                 flush set inet qnf egress
                 flush map inet qnf intra
@@ -45,15 +64,54 @@ class RulesetCompilerTest {
                 flush map inet qnf ident6
                 flush set inet qnf net4-a
                 flush set inet qnf net6-a
+                flush map inet qnf out-deny
+                flush map inet qnf out-deny4
+                flush map inet qnf out-deny6
+                flush map inet qnf out-allow
+                flush map inet qnf out-allow4
+                flush map inet qnf out-allow6
+                flush set inet qnf isolated-out
+                flush map inet qnf in-deny
+                flush map inet qnf in-deny4
+                flush map inet qnf in-deny6
+                flush map inet qnf in-allow
+                flush map inet qnf in-allow4
+                flush map inet qnf in-allow6
+                flush set inet qnf isolated-in
                 add rule inet qnf forward iifname != @bridges oifname != @bridges accept comment "not QNF traffic"
                 add rule inet qnf forward ct state established,related accept
                 add rule inet qnf forward ct state invalid drop
                 add rule inet qnf forward iifname . oifname vmap @intra comment "within a network: its policy chain"
-                add rule inet qnf forward oifname @bridges ct status dnat accept comment "published ports"
+                add rule inet qnf forward oifname @bridges ct status dnat goto pol comment "published ports"
                 add rule inet qnf forward iifname @bridges oifname @bridges drop comment "networks are isolated"
-                add rule inet qnf forward iifname @egress accept comment "NAT networks reach the outside"
+                add rule inet qnf forward iifname @egress goto pol comment "NAT networks reach the outside"
                 add rule inet qnf forward drop comment "anything else to or from a QNF network"
-                add rule inet qnf net-a accept comment "no policy yet: the network is open inside"
+                add rule inet qnf net-a goto pol
+                add rule inet qnf pol icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } accept comment "IPv6 neighbour discovery, which conntrack does not track"
+                add rule inet qnf pol meta mark set 0 ct mark set 0 comment "identity 0: outside the fabric"
+                add rule inet qnf pol meta mark set ip saddr map @ident4
+                add rule inet qnf pol meta mark set ip6 saddr map @ident6
+                add rule inet qnf pol ct mark set ip daddr map @ident4
+                add rule inet qnf pol ct mark set ip6 daddr map @ident6
+                add rule inet qnf pol ip saddr @ep4 jump pol-out comment "sent from this host: egress policy"
+                add rule inet qnf pol ip6 saddr @ep6 jump pol-out
+                add rule inet qnf pol ip daddr @ep4 jump pol-in comment "received on this host: ingress policy"
+                add rule inet qnf pol ip6 daddr @ep6 jump pol-in
+                add rule inet qnf pol accept
+                add rule inet qnf pol-out meta mark . ct mark . meta l4proto . th dport vmap @out-deny
+                add rule inet qnf pol-out meta mark . ip daddr . meta l4proto . th dport vmap @out-deny4
+                add rule inet qnf pol-out meta mark . ip6 daddr . meta l4proto . th dport vmap @out-deny6
+                add rule inet qnf pol-out meta mark . ct mark . meta l4proto . th dport vmap @out-allow
+                add rule inet qnf pol-out meta mark . ip daddr . meta l4proto . th dport vmap @out-allow4
+                add rule inet qnf pol-out meta mark . ip6 daddr . meta l4proto . th dport vmap @out-allow6
+                add rule inet qnf pol-out meta mark @isolated-out counter name "default-deny-out" drop
+                add rule inet qnf pol-in meta mark . ct mark . meta l4proto . th dport vmap @in-deny
+                add rule inet qnf pol-in ip saddr . ct mark . meta l4proto . th dport vmap @in-deny4
+                add rule inet qnf pol-in ip6 saddr . ct mark . meta l4proto . th dport vmap @in-deny6
+                add rule inet qnf pol-in meta mark . ct mark . meta l4proto . th dport vmap @in-allow
+                add rule inet qnf pol-in ip saddr . ct mark . meta l4proto . th dport vmap @in-allow4
+                add rule inet qnf pol-in ip6 saddr . ct mark . meta l4proto . th dport vmap @in-allow6
+                add rule inet qnf pol-in ct mark @isolated-in counter name "default-deny-in" drop
                 add element inet qnf bridges { "qbr-a" }
                 add element inet qnf egress { "qbr-a" }
                 add element inet qnf intra { "qbr-a" . "qbr-a" : goto net-a }
@@ -139,7 +197,7 @@ class RulesetCompilerTest {
                 add chain inet qnf net-b
                 add set inet qnf net4-b { type ipv4_addr; }
                 add set inet qnf net6-b { type ipv6_addr; }
-                add rule inet qnf net-b accept comment "no policy yet: the network is open inside"
+                add rule inet qnf net-b goto pol
                 add element inet qnf bridges { "qbr-b" }
                 add element inet qnf intra { "qbr-b" . "qbr-b" : goto net-b }
                 add chain ip qnf-nat post-b
@@ -232,7 +290,7 @@ class RulesetCompilerTest {
     @Test
     void everyCommandNamesAQnfTable() {
         Pattern qnfOnly = Pattern.compile(
-                "(add|flush|delete) (table|chain|rule|set|map|element) (inet qnf|ip qnf-nat|ip6 qnf-nat)( .*)?");
+                "(add|flush|delete) (table|chain|rule|set|map|element|counter) (inet qnf|ip qnf-nat|ip6 qnf-nat)( .*)?");
         Ruleset big = SMALL.withNetwork(B).withEndpoint(Endpoint.dualStack("c3", "b", "10.2.0.5", "fd00:2::5", 9))
                 .withPort(new PortMapping(Protocol.UDP, 53, dev.qnf.fabric.net.IpAddress.parse("fd00:2::5"), 5353));
         Stream.of(RulesetCompiler.full(big), RulesetCompiler.diff(SMALL, big), RulesetCompiler.diff(big, SMALL),

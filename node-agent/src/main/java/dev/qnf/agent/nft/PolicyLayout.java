@@ -1,0 +1,268 @@
+package dev.qnf.agent.nft;
+
+import dev.qnf.agent.nft.Boxes.Box;
+import dev.qnf.agent.nft.Layout.Chain;
+import dev.qnf.agent.nft.Layout.NftSet;
+import dev.qnf.agent.nft.PolicyPlan.Addresses;
+import dev.qnf.agent.nft.PolicyPlan.Direction;
+import dev.qnf.agent.nft.PolicyPlan.Identities;
+import dev.qnf.agent.nft.PolicyPlan.Protocol;
+import dev.qnf.agent.nft.PolicyPlan.Rule;
+import dev.qnf.agent.nft.PolicyPlan.Verdict;
+import dev.qnf.fabric.net.Cidr;
+import dev.qnf.fabric.net.IpAddress;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The policy part of {@code inet qnf}: a {@link PolicyPlan} as chains, verdict maps and named counters. See
+ * docs/policy-enforcement.md. The shape never depends on the plan except for one chain and one counter per policy
+ * verdict and direction in use, so an endpoint or a rule more is a change of map elements only, and a new policy adds
+ * its chains and counters next to them.
+ *
+ * <p>The lookup: the first packet of a connection gets its source identity in the packet mark and its destination
+ * identity in the connection mark (0: outside the fabric), then, for a sender on this host, the egress maps, and for
+ * a receiver on this host, the ingress maps are consulted, deny maps before allow maps. The keys are
+ * {@code identity . identity . protocol . port} or, for traffic outside the fabric, an address range in place of
+ * one identity: the number of elements grows with rules and the identities they select, never with endpoints
+ * squared.
+ */
+final class PolicyLayout {
+    static final String POLICY = "pol";
+    static final String DEFAULT_DENY = "default-deny-";
+
+    private PolicyLayout() {
+    }
+
+    /** The chains of the lookup and of every policy; the per-network chains go to {@link #POLICY}. */
+    static void chains(PolicyPlan plan, Map<String, Chain> chains) {
+        chains.put(POLICY, new Chain(POLICY, null, List.of(
+                "icmpv6 type { nd-router-solicit, nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } accept"
+                        + " comment \"IPv6 neighbour discovery, which conntrack does not track\"",
+                "meta mark set 0 ct mark set 0 comment \"identity 0: outside the fabric\"",
+                "meta mark set ip saddr map @ident4",
+                "meta mark set ip6 saddr map @ident6",
+                "ct mark set ip daddr map @ident4",
+                "ct mark set ip6 daddr map @ident6",
+                "ip saddr @ep4 jump pol-out comment \"sent from this host: egress policy\"",
+                "ip6 saddr @ep6 jump pol-out",
+                "ip daddr @ep4 jump pol-in comment \"received on this host: ingress policy\"",
+                "ip6 daddr @ep6 jump pol-in",
+                "accept")));
+        for (Direction d : Direction.values()) {
+            String mine = d == Direction.EGRESS ? "meta mark" : "ct mark";
+            List<String> rules = new ArrayList<>();
+            for (Verdict v : List.of(Verdict.DENY, Verdict.ALLOW)) {
+                String m = mapName(d, v);
+                rules.add("meta mark . ct mark . meta l4proto . th dport vmap @" + m);
+                if (d == Direction.EGRESS) {
+                    rules.add("meta mark . ip daddr . meta l4proto . th dport vmap @" + m + "4");
+                    rules.add("meta mark . ip6 daddr . meta l4proto . th dport vmap @" + m + "6");
+                } else {
+                    rules.add("ip saddr . ct mark . meta l4proto . th dport vmap @" + m + "4");
+                    rules.add("ip6 saddr . ct mark . meta l4proto . th dport vmap @" + m + "6");
+                }
+            }
+            rules.add(mine + " @isolated-" + d.nft + " counter name \"" + DEFAULT_DENY + d.nft + "\" drop");
+            chains.put(POLICY + "-" + d.nft, new Chain(POLICY + "-" + d.nft, null, List.copyOf(rules)));
+        }
+        for (Rule r : plan.rules()) {
+            String name = counter(r.policy(), r.direction(), r.verdict());
+            chains.putIfAbsent(name, new Chain(name, null, List.of("counter name \"" + name + "\""
+                    + (r.verdict() == Verdict.DENY ? " drop" : ""))));
+        }
+    }
+
+    /** The named counters: one per policy, direction and verdict that some rule has, and the default denies. */
+    static Set<String> counters(PolicyPlan plan) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (Direction d : Direction.values()) {
+            out.add(DEFAULT_DENY + d.nft);
+        }
+        plan.rules().forEach(r -> out.add(counter(r.policy(), r.direction(), r.verdict())));
+        return out;
+    }
+
+    /** "allow-in-web", "deny-out-ns/db": the counter (and chain) of a policy's verdicts in one direction. */
+    static String counter(String policy, Direction d, Verdict v) {
+        return v.nft() + "-" + d.nft + "-" + PolicyPlan.key(policy);
+    }
+
+    static void sets(PolicyPlan plan, Map<String, NftSet> sets) {
+        String key = "mark . mark . inet_proto . inet_service";
+        for (Direction d : Direction.values()) {
+            for (Verdict v : List.of(Verdict.DENY, Verdict.ALLOW)) {
+                String m = mapName(d, v);
+                List<Rule> rules = plan.rules().stream().filter(r -> r.direction() == d && r.verdict() == v).toList();
+                put(sets, new NftSet(m, key, "verdict", Set.of("interval"), identityElements(rules)));
+                for (int family : new int[]{4, 6}) {
+                    String addr = family == 4 ? "ipv4_addr" : "ipv6_addr";
+                    String type = d == Direction.EGRESS ? "mark . " + addr + " . inet_proto . inet_service"
+                            : addr + " . mark . inet_proto . inet_service";
+                    put(sets, new NftSet(m + family, type, "verdict", Set.of("interval"),
+                            addressElements(rules, d, family)));
+                }
+            }
+            Map<String, String> isolated = new LinkedHashMap<>();
+            (d == Direction.EGRESS ? plan.isolatedEgress() : plan.isolatedIngress())
+                    .forEach(id -> isolated.put(Integer.toString(id), ""));
+            put(sets, new NftSet("isolated-" + d.nft, "mark", null, Set.of(), isolated));
+        }
+    }
+
+    static String mapName(Direction d, Verdict v) {
+        return d.nft + "-" + v.nft();
+    }
+
+    /** Rules between identities: key source . destination . protocol . port. */
+    private static Map<String, String> identityElements(List<Rule> rules) {
+        Map<List<Integer>, List<Box>> groups = new TreeMap<>(PolicyLayout::compareKeys);
+        List<String> owners = new ArrayList<>();
+        for (Rule r : rules) {
+            if (!(r.peer() instanceof Identities peer)) {
+                continue;
+            }
+            int owner = owners.size();
+            owners.add(target(r));
+            for (int mine : r.selected()) {
+                for (int other : peer.ids()) {
+                    List<Integer> pair = r.direction() == Direction.EGRESS ? List.of(mine, other) : List.of(other, mine);
+                    for (long[] proto : protocols(r.protocol(), 0)) {
+                        groups.computeIfAbsent(pair, k -> new ArrayList<>()).add(Box.of(owner, proto[0], proto[1],
+                                r.portFrom(), r.portTo()));
+                    }
+                }
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        groups.forEach((pair, boxes) -> {
+            for (Box b : Boxes.disjoint(boxes)) {
+                out.put(pair.get(0) + " . " + pair.get(1) + " . " + range(b, 0) + " . " + range(b, 1),
+                        owners.get(b.owner()));
+            }
+        });
+        return out;
+    }
+
+    /** Rules to or from addresses: key identity . address range . protocol . port (egress; ingress swaps the first two). */
+    private static Map<String, String> addressElements(List<Rule> rules, Direction direction, int family) {
+        Map<Integer, List<Box>> groups = new TreeMap<>();
+        List<String> owners = new ArrayList<>();
+        for (Rule r : rules) {
+            if (!(r.peer() instanceof Addresses peer)) {
+                continue;
+            }
+            List<BigInteger[]> ranges = ranges(peer, family);
+            if (ranges.isEmpty()) {
+                continue;
+            }
+            int owner = owners.size();
+            owners.add(target(r));
+            for (int mine : r.selected()) {
+                for (BigInteger[] range : ranges) {
+                    for (long[] proto : protocols(r.protocol(), family)) {
+                        groups.computeIfAbsent(mine, k -> new ArrayList<>()).add(new Box(
+                                List.of(range[0], BigInteger.valueOf(proto[0]), BigInteger.valueOf(r.portFrom())),
+                                List.of(range[1], BigInteger.valueOf(proto[1]), BigInteger.valueOf(r.portTo())), owner));
+                    }
+                }
+            }
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        boolean egress = direction == Direction.EGRESS;
+        groups.forEach((id, boxes) -> {
+            for (Box b : Boxes.disjoint(boxes)) {
+                String addr = address(b.lo().get(0), b.hi().get(0), family);
+                String rest = range(b, 1) + " . " + range(b, 2);
+                out.put(egress ? id + " . " + addr + " . " + rest : addr + " . " + id + " . " + rest, owners.get(b.owner()));
+            }
+        });
+        return out;
+    }
+
+    private static String target(Rule r) {
+        return "goto " + counter(r.policy(), r.direction(), r.verdict());
+    }
+
+    /** Protocol ranges for {@code meta l4proto}; family 0: both (the identity maps serve IPv4 and IPv6). */
+    private static List<long[]> protocols(Protocol p, int family) {
+        return switch (p) {
+            case ANY -> List.of(new long[]{0, 255});
+            case TCP -> List.of(new long[]{6, 6});
+            case UDP -> List.of(new long[]{17, 17});
+            case SCTP -> List.of(new long[]{132, 132});
+            case ICMP -> family == 4 ? List.of(new long[]{1, 1}) : family == 6 ? List.of(new long[]{58, 58})
+                    : List.of(new long[]{1, 1}, new long[]{58, 58});
+        };
+    }
+
+    /** The include prefixes of one family minus the excepted ones, as inclusive ranges. */
+    static List<BigInteger[]> ranges(Addresses peer, int family) {
+        List<BigInteger[]> out = new ArrayList<>();
+        for (Cidr c : peer.include()) {
+            if (c.family() != family) {
+                continue;
+            }
+            List<BigInteger[]> pieces = new ArrayList<>();
+            pieces.add(new BigInteger[]{c.base().value(), c.last().value()});
+            for (Cidr x : peer.except()) {
+                if (x.family() != family) {
+                    continue;
+                }
+                BigInteger xl = x.base().value();
+                BigInteger xh = x.last().value();
+                List<BigInteger[]> next = new ArrayList<>();
+                for (BigInteger[] p : pieces) {
+                    if (xh.compareTo(p[0]) < 0 || xl.compareTo(p[1]) > 0) {
+                        next.add(p);
+                        continue;
+                    }
+                    if (xl.compareTo(p[0]) > 0) {
+                        next.add(new BigInteger[]{p[0], xl.subtract(BigInteger.ONE)});
+                    }
+                    if (xh.compareTo(p[1]) < 0) {
+                        next.add(new BigInteger[]{xh.add(BigInteger.ONE), p[1]});
+                    }
+                }
+                pieces = next;
+            }
+            out.addAll(pieces);
+        }
+        return out;
+    }
+
+    private static String range(Box b, int dim) {
+        BigInteger lo = b.lo().get(dim);
+        BigInteger hi = b.hi().get(dim);
+        return lo.equals(hi) ? lo.toString() : lo + "-" + hi;
+    }
+
+    /** A prefix when the range is one, else "first-last". */
+    private static String address(BigInteger lo, BigInteger hi, int family) {
+        IpAddress first = IpAddress.of(family, lo);
+        if (lo.equals(hi)) {
+            return first.toString();
+        }
+        BigInteger size = hi.subtract(lo).add(BigInteger.ONE);
+        int bits = family == 4 ? 32 : 128;
+        if (size.bitCount() == 1 && lo.mod(size).signum() == 0) {
+            return first + "/" + (bits - (size.bitLength() - 1));
+        }
+        return first + "-" + IpAddress.of(family, hi);
+    }
+
+    private static int compareKeys(List<Integer> a, List<Integer> b) {
+        int c = Integer.compare(a.get(0), b.get(0));
+        return c != 0 ? c : Integer.compare(a.get(1), b.get(1));
+    }
+
+    private static void put(Map<String, NftSet> sets, NftSet set) {
+        sets.put(set.name(), set);
+    }
+}

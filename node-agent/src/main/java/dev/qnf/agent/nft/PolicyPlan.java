@@ -1,0 +1,199 @@
+package dev.qnf.agent.nft;
+
+import dev.qnf.fabric.net.Cidr;
+import dev.qnf.fabric.net.IpAddress;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * The enforcement plan: what the kernel side needs of the replicated policy model, and nothing of its details.
+ * Identities are numbers (one per network and label set, cluster-wide); 0 is reserved for "outside the fabric".
+ *
+ * @param identities      identity → the addresses of every endpoint holding it, local or remote (remote ones are
+ *                        needed to know who a packet comes from or goes to)
+ * @param rules           compiled allow and deny rules, in policy order (the first rule covering a flow is the one
+ *                        whose counter counts it; deny always wins over allow, whatever the order)
+ * @param isolatedEgress  identities whose egress is default deny (their network says so, or a policy selects them
+ *                        for egress, Kubernetes style); the others may send anything no deny rule forbids
+ * @param isolatedIngress the same for ingress
+ */
+public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, List<Rule> rules,
+                         SortedSet<Integer> isolatedEgress, SortedSet<Integer> isolatedIngress) {
+    /** No rules, nobody isolated: every network open inside, as before policies existed. */
+    public static final PolicyPlan OPEN = new PolicyPlan(new TreeMap<>(), List.of(), new TreeSet<>(), new TreeSet<>());
+
+    /** Policy names become nft object names; anything else is replaced by a digest. */
+    private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9_./-]{1,200}");
+
+    public enum Direction {
+        EGRESS("out"), INGRESS("in");
+
+        final String nft;
+
+        Direction(String nft) {
+            this.nft = nft;
+        }
+    }
+
+    public enum Verdict {
+        ALLOW, DENY;
+
+        String nft() {
+            return name().toLowerCase();
+        }
+    }
+
+    /** A protocol as nft's {@code meta l4proto} sees it; ICMP means ICMPv4 for IPv4 and ICMPv6 for IPv6. */
+    public enum Protocol {
+        ANY, TCP, UDP, SCTP, ICMP;
+
+        boolean hasPorts() {
+            return this == TCP || this == UDP || this == SCTP;
+        }
+    }
+
+    /** The other side of a rule: endpoints of some identities, or addresses (for traffic outside the fabric). */
+    public sealed interface Peer permits Identities, Addresses {
+    }
+
+    public record Identities(SortedSet<Integer> ids) implements Peer {
+        public Identities {
+            ids = Collections.unmodifiableSortedSet(new TreeSet<>(ids));
+            ids.forEach(PolicyPlan::checkIdentity);
+        }
+
+        public static Identities of(Integer... ids) {
+            return new Identities(new TreeSet<>(List.of(ids)));
+        }
+    }
+
+    /** Every address in {@code include} but not in {@code except} (Kubernetes' ipBlock). */
+    public record Addresses(List<Cidr> include, List<Cidr> except) implements Peer {
+        public Addresses {
+            include = List.copyOf(include);
+            except = List.copyOf(except);
+            if (include.isEmpty()) {
+                throw new IllegalArgumentException("an address peer needs at least one CIDR");
+            }
+        }
+
+        public static Addresses of(String... cidrs) {
+            return new Addresses(java.util.Arrays.stream(cidrs).map(Cidr::parse).toList(), List.of());
+        }
+
+        public Addresses except(String... cidrs) {
+            return new Addresses(include, java.util.Arrays.stream(cidrs).map(Cidr::parse).toList());
+        }
+    }
+
+    /**
+     * One compiled rule. {@code selected} are the identities the policy applies to: the senders of an egress rule,
+     * the receivers of an ingress rule. Ports apply to TCP, UDP and SCTP only (an inclusive range; 0-65535 is any).
+     */
+    public record Rule(Direction direction, Set<Integer> selected, Peer peer, Protocol protocol, int portFrom,
+                       int portTo, Verdict verdict, String policy) {
+        public Rule {
+            Objects.requireNonNull(direction, "direction");
+            Objects.requireNonNull(peer, "peer");
+            Objects.requireNonNull(protocol, "protocol");
+            Objects.requireNonNull(verdict, "verdict");
+            selected = Collections.unmodifiableSortedSet(new TreeSet<>(selected));
+            if (selected.isEmpty()) {
+                throw new IllegalArgumentException("rule of policy " + policy + " selects no identity");
+            }
+            selected.forEach(PolicyPlan::checkIdentity);
+            if (policy == null || policy.isBlank()) {
+                throw new IllegalArgumentException("a rule needs the name of its policy");
+            }
+            if (!protocol.hasPorts()) {
+                portFrom = 0;
+                portTo = 65535;
+            }
+            if (portFrom < 0 || portTo > 65535 || portFrom > portTo) {
+                throw new IllegalArgumentException("policy " + policy + ": port range " + portFrom + "-" + portTo
+                        + " is not within 0-65535");
+            }
+        }
+
+        public static Rule allow(String policy, Direction direction, Set<Integer> selected, Peer peer,
+                                 Protocol protocol, int portFrom, int portTo) {
+            return new Rule(direction, selected, peer, protocol, portFrom, portTo, Verdict.ALLOW, policy);
+        }
+
+        public static Rule deny(String policy, Direction direction, Set<Integer> selected, Peer peer,
+                                Protocol protocol, int portFrom, int portTo) {
+            return new Rule(direction, selected, peer, protocol, portFrom, portTo, Verdict.DENY, policy);
+        }
+    }
+
+    public PolicyPlan {
+        SortedMap<Integer, SortedSet<IpAddress>> ids = new TreeMap<>();
+        Map<IpAddress, Integer> holder = new HashMap<>();
+        identities.forEach((id, addresses) -> {
+            checkIdentity(id);
+            for (IpAddress a : addresses) {
+                Integer other = holder.put(a, id);
+                if (other != null && !other.equals(id)) {
+                    throw new IllegalArgumentException("address " + a + " has identities " + other + " and " + id);
+                }
+            }
+            ids.put(id, Collections.unmodifiableSortedSet(new TreeSet<>(addresses)));
+        });
+        identities = Collections.unmodifiableSortedMap(ids);
+        rules = List.copyOf(rules);
+        isolatedEgress = Collections.unmodifiableSortedSet(new TreeSet<>(isolatedEgress));
+        isolatedIngress = Collections.unmodifiableSortedSet(new TreeSet<>(isolatedIngress));
+        isolatedEgress.forEach(PolicyPlan::checkIdentity);
+        isolatedIngress.forEach(PolicyPlan::checkIdentity);
+    }
+
+    public static PolicyPlan of(Map<Integer, ? extends Collection<IpAddress>> identities, List<Rule> rules,
+                                Set<Integer> isolatedEgress, Set<Integer> isolatedIngress) {
+        SortedMap<Integer, SortedSet<IpAddress>> ids = new TreeMap<>();
+        identities.forEach((id, a) -> ids.put(id, new TreeSet<>(a)));
+        return new PolicyPlan(ids, rules, new TreeSet<>(isolatedEgress), new TreeSet<>(isolatedIngress));
+    }
+
+    /** Address → identity, for the {@code ident4}/{@code ident6} maps. */
+    public Map<IpAddress, Integer> addressIdentities() {
+        Map<IpAddress, Integer> out = new HashMap<>();
+        identities.forEach((id, addresses) -> addresses.forEach(a -> out.put(a, id)));
+        return out;
+    }
+
+    /** The policies named by the rules, in first-seen order without repeats. */
+    public List<String> policies() {
+        return rules.stream().map(Rule::policy).distinct().toList();
+    }
+
+    /** The nft-safe key of a policy name, for its chains and counters (letters, digits and {@code _./-} are kept; other names become a digest). */
+    static String key(String policy) {
+        if (POLICY_NAME.matcher(policy).matches()) {
+            return policy;
+        }
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    policy.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "h-" + java.util.HexFormat.of().formatHex(d, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void checkIdentity(int id) {
+        if (id <= 0) {
+            throw new IllegalArgumentException("identity " + id + " is not positive (0 means outside the fabric)");
+        }
+    }
+}
