@@ -7,13 +7,20 @@ import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.ClusterView;
 import dev.qnf.api.json.Deleted;
+import dev.qnf.api.json.ExplainView;
+import dev.qnf.api.json.IdentityList;
 import dev.qnf.api.json.Json;
+import dev.qnf.api.json.LabelRequest;
 import dev.qnf.api.json.NetworkList;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeList;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.NodeView;
+import dev.qnf.api.json.PolicyApplied;
+import dev.qnf.api.json.PolicyFile;
+import dev.qnf.api.json.PolicyList;
+import dev.qnf.api.json.PolicyView;
 import dev.qnf.api.json.Readiness;
 import dev.qnf.api.json.SnapshotView;
 import dev.qnf.api.json.StateHashView;
@@ -130,6 +137,52 @@ public final class QnfClient implements AutoCloseable {
 
     public AllocationList listAllocations(String network, boolean stale) {
         return get("/v1/networks/" + segment(network) + "/allocations" + stale(stale), AllocationList.class);
+    }
+
+    /** Sets labels and removes label keys on an endpoint; answers the endpoint as it now stands. */
+    public AllocationView labelEndpoint(String network, String endpoint, LabelRequest request) {
+        return call("POST", "/v1/networks/" + segment(network) + "/allocations/" + segment(endpoint) + "/labels",
+                request, AllocationView.class);
+    }
+
+    // ------------------------------------------------------------------ policy
+
+    /**
+     * Applies a policy file: its policies and defaults are written only if all its tests pass against the result
+     * (otherwise a {@link QnfApiException} with code FAILED_PRECONDITION lists the failures).
+     */
+    public Written<PolicyApplied> applyPolicies(PolicyFile file) {
+        return written(transport.send("POST", "/v1/policies", file), PolicyApplied.class);
+    }
+
+    /** Policies of {@code namespace}, or of every namespace when it is null. */
+    public PolicyList listPolicies(String namespace) {
+        return get("/v1/policies" + (namespace == null ? "" : "?namespace=" + segment(namespace)), PolicyList.class);
+    }
+
+    public PolicyView getPolicy(String namespace, String name) {
+        return get("/v1/policies/" + segment(namespace) + "/" + segment(name), PolicyView.class);
+    }
+
+    public Deleted deletePolicy(String namespace, String name) {
+        return call("DELETE", "/v1/policies/" + segment(namespace) + "/" + segment(name), null, Deleted.class);
+    }
+
+    /** Why {@code from} may or may not reach {@code to}; {@code proto} null means tcp, {@code port} null none. */
+    public ExplainView explain(String from, String to, String proto, Integer port) {
+        StringBuilder q = new StringBuilder("/v1/policy/explain?from=").append(segment(from)).append("&to=")
+                .append(segment(to));
+        if (proto != null) {
+            q.append("&proto=").append(segment(proto));
+        }
+        if (port != null) {
+            q.append("&port=").append(port);
+        }
+        return get(q.toString(), ExplainView.class);
+    }
+
+    public IdentityList listIdentities() {
+        return get("/v1/identities", IdentityList.class);
     }
 
     // ------------------------------------------------------------------ nodes

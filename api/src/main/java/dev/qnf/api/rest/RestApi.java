@@ -15,7 +15,7 @@ public final class RestApi {
         RestErrors errors = new RestErrors();
         RestAuthDecorator auth = new RestAuthDecorator(access);
         for (Object resource : new Object[]{new NetworksApi(fabric), new NodesApi(fabric), new ClusterApi(cluster),
-                new WatchApi(fabric)}) {
+                new WatchApi(fabric), new PoliciesApi(fabric)}) {
             sb.annotatedService().exceptionHandlers(errors).decorator(auth).build(resource);
         }
         sb.annotatedService().exceptionHandlers(errors).build(new HealthApi(cluster));

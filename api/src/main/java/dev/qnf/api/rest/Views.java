@@ -4,17 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.BlockView;
 import dev.qnf.api.json.ClusterView;
+import dev.qnf.api.json.ExplainView;
 import dev.qnf.api.json.Json;
 import dev.qnf.api.json.MemberView;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeView;
+import dev.qnf.api.json.PolicyViews;
 import dev.qnf.api.service.ClusterInfo;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Policy;
+import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
+import dev.qnf.fabric.policy.Explanation;
+
+import java.util.Locale;
 
 /** Domain records to JSON views. {@code revision} null leaves it out (for objects inside watch lines). */
 public final class Views {
@@ -45,6 +53,16 @@ public final class Views {
                 .map(m -> new ClusterView.Peer(m.id(), m.address(), m.apiAddress(), m.role())).toList());
     }
 
+    public static ExplainView explain(Explanation e, long revision) {
+        return new ExplainView(lower(e.verdict()), e.from(), e.to(), lower(e.proto()), e.port(), e.reasons().stream()
+                .map(r -> new ExplainView.Reason(lower(r.direction()), r.endpoint(), lower(r.verdict()), r.policy(),
+                        r.policy() == null ? null : r.rule(), r.text())).toList(), revision);
+    }
+
+    private static String lower(Enum<?> e) {
+        return e.name().toLowerCase(Locale.ROOT);
+    }
+
     /** Any resource as the JSON object a watch line embeds. */
     public static JsonNode object(Resource r) {
         Object view;
@@ -56,6 +74,12 @@ public final class Views {
             view = node(n, null);
         } else if (r instanceof Block b) {
             view = new BlockView(b.network(), b.cidr().toString(), b.node());
+        } else if (r instanceof Policy p) {
+            view = PolicyViews.view(p, null);
+        } else if (r instanceof Identity i) {
+            view = PolicyViews.view(i);
+        } else if (r instanceof PolicyDefault d) {
+            view = PolicyViews.view(d);
         } else {
             Member m = (Member) r;
             view = new MemberView(m.id(), m.apiAddress(), m.raftAddress());

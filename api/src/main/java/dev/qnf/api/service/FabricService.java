@@ -5,21 +5,34 @@ import dev.qnf.api.backend.FabricBackend;
 import dev.qnf.api.backend.Subscription;
 import dev.qnf.api.backend.WatchListener;
 import dev.qnf.api.errors.ApiException;
+import dev.qnf.api.json.PolicyFile;
+import dev.qnf.api.json.PolicyViews;
+import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.DeleteNetwork;
+import dev.qnf.fabric.command.DeletePolicy;
+import dev.qnf.fabric.command.LabelEndpoint;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.Names;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
+import dev.qnf.fabric.model.Policy;
+import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
+import dev.qnf.fabric.policy.Explanation;
+import dev.qnf.fabric.policy.FlowEnd;
+import dev.qnf.fabric.policy.PolicyEngine;
+import dev.qnf.fabric.policy.Protocol;
 import dev.qnf.fabric.state.FabricImage;
 import dev.qnf.fabric.state.Reply;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -99,6 +112,89 @@ public final class FabricService {
 
     public CompletableFuture<Applied<Node>> removeNode(String name) {
         return write(new RemoveNode(name), Node.class);
+    }
+
+    // ------------------------------------------------------------------ policy
+
+    /** The policies and defaults of an apply, validated; for {@link #applyPolicies}. */
+    public static ApplyPolicies applyCommand(PolicyFile file) {
+        if (file == null) {
+            throw ApiException.invalid("a policy file needs policies, defaults or tests");
+        }
+        return new ApplyPolicies(PolicyViews.toPolicies(file), PolicyViews.toDefaults(file), PolicyViews.toTests(file));
+    }
+
+    /**
+     * Applies policies and defaults if every test passes on the resulting state, checked atomically with the write;
+     * a failing test answers FAILED_PRECONDITION listing the failures. The value is the command as applied.
+     */
+    public CompletableFuture<Applied<ApplyPolicies>> applyPolicies(ApplyPolicies command) {
+        return write(command, Policy.class).thenApply(a -> new Applied<>(command, a.created(), a.revision()));
+    }
+
+    /** A namespace's policies (all when {@code namespace} is null) and the defaults set explicitly. */
+    public CompletableFuture<Versioned<PolicySet>> policies(String namespace, boolean stale) {
+        if (namespace != null) {
+            Names.namespace(namespace);
+        }
+        return read(stale, image -> new PolicySet(List.copyOf(namespace == null ? image.policies()
+                : image.policies(namespace)), List.copyOf(image.policyDefaults())));
+    }
+
+    public CompletableFuture<Versioned<Policy>> policy(String namespace, String name, boolean stale) {
+        Names.namespace(namespace);
+        Names.policy(name);
+        return read(stale, image -> image.policy(namespace, name)
+                .orElseThrow(() -> ApiException.notFound("policy " + namespace + "/" + name + " not found")));
+    }
+
+    public CompletableFuture<Applied<Policy>> deletePolicy(String namespace, String name) {
+        return write(new DeletePolicy(namespace, name), Policy.class);
+    }
+
+    /**
+     * Explains a flow: {@code from}/{@code to} as {@link dev.qnf.fabric.policy.FlowEnd} texts, {@code proto} tcp
+     * when absent, {@code port} required for tcp, udp and sctp. An unknown endpoint is NOT_FOUND.
+     */
+    public CompletableFuture<Versioned<Explanation>> explain(String from, String to, String proto, Integer port,
+                                                            boolean stale) {
+        if (from == null || from.isBlank() || to == null || to.isBlank()) {
+            throw ApiException.invalid("explain needs from and to");
+        }
+        Protocol p = Protocol.parse(proto, Protocol.TCP);
+        if (p == Protocol.ANY) {
+            throw ApiException.invalid("explain one protocol: tcp, udp, sctp or icmp");
+        }
+        if (p.hasPorts() && (port == null || port < 1 || port > 65535)) {
+            throw ApiException.invalid(p.name().toLowerCase() + " needs a port in 1..65535");
+        }
+        if (!p.hasPorts() && port != null && port != 0) {
+            throw ApiException.invalid("icmp has no port");
+        }
+        int n = port == null ? 0 : port;
+        FlowEnd.parse(from);
+        FlowEnd.parse(to);
+        return read(stale, image -> {
+            try {
+                return PolicyEngine.evaluate(image, from, to, p, n);
+            } catch (PolicyEngine.Unresolved e) {
+                throw ApiException.notFound(e.getMessage());
+            }
+        });
+    }
+
+    public CompletableFuture<Versioned<List<Identity>>> identities(boolean stale) {
+        return read(stale, image -> List.copyOf(image.identities()));
+    }
+
+    /** Sets and removes endpoint labels; the endpoint's identity follows in the same write. */
+    public CompletableFuture<Applied<Endpoint>> labelEndpoint(String network, String endpoint, Map<String, String> set,
+                                                             List<String> remove) {
+        return write(new LabelEndpoint(network, endpoint, set, remove), Endpoint.class);
+    }
+
+    /** Policies and the networks whose default was set, as one read. */
+    public record PolicySet(List<Policy> policies, List<PolicyDefault> defaults) {
     }
 
     // ------------------------------------------------------------------ watch

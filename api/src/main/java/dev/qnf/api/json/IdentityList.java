@@ -1,0 +1,6 @@
+package dev.qnf.api.json;
+
+import java.util.List;
+
+public record IdentityList(List<IdentityView> identities, long revision) {
+}
