@@ -142,7 +142,7 @@ public final class ChaosRun {
             if (agent != null && fault instanceof MembershipChange) {
                 // the agent was configured with the old members' URLs: point it at the new ones, as an operator would
                 agent.stop();
-                agent.start(cluster.memberUrls());
+                agent.start(cluster.memberUrls(), cluster.pki());
                 log("agent restarted with the new members");
             }
         }
@@ -193,7 +193,7 @@ public final class ChaosRun {
         NamespaceNetwork net = (NamespaceNetwork) cluster.network();
         agent = AgentProcess.on(net, AGENT_SLOT, config.dir().resolve("agent"));
         cluster.onClose(agent::stop);
-        agent.start(cluster.memberUrls());
+        agent.start(cluster.memberUrls(), cluster.pki());
         log("agent " + AgentProcess.NODE + " starting (log " + agent.log() + ")");
         AgentTraffic runtime = new AgentTraffic(recorder, agent, net, new Random(config.seed() * 31 + 7));
         runtime.start();
@@ -341,7 +341,7 @@ public final class ChaosRun {
     /** Linearizable reads through {@code server} alone, every 100 ms for 10 s, on a thread of their own. */
     private void readProbe(ServerProcess server) {
         Thread t = new Thread(() -> {
-            QnfClient client = QnfClient.connect(List.of(server.apiUrl()), ChaosCluster.OP_TIMEOUT);
+            QnfClient client = QnfClient.connect(List.of(server.apiUrl()), ChaosCluster.OP_TIMEOUT, server.admin());
             long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             int i = 0;
             while (System.nanoTime() < end) {

@@ -4,6 +4,7 @@ import dev.qnf.agent.AgentConfig;
 import dev.qnf.agent.NodeAgent;
 import dev.qnf.agent.dns.DnsRecords;
 import dev.qnf.agent.sys.NetNs;
+import dev.qnf.api.pki.TlsFiles;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -30,6 +31,11 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--endpoint", required = true, split = ",", paramLabel = "URL[,URL...]",
             description = "control-plane API URL(s)")
     List<String> endpoints;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "this node's identity: bundle.pem, cert.pem, key.pem (default: ${DEFAULT-VALUE})",
+            defaultValue = "/var/lib/qnf/agent/tls")
+    Path tlsDir;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "local state (default: ${DEFAULT-VALUE})",
             defaultValue = "/var/lib/qnf/agent")
@@ -62,7 +68,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentConfig config = AgentConfig.builder(node, endpoints).stateDir(stateDir).socket(socket).domain(domain)
                 .addresses(addresses).resync(Duration.ofSeconds(resyncSeconds))
-                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).build();
+                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(TlsFiles.in(tlsDir)).build();
         NodeAgent agent = NodeAgent.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -6,6 +6,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /** Options every client command takes: where the cluster is and how to print. */
@@ -13,6 +14,11 @@ public final class ClientOptions {
     @Option(names = "--endpoint", paramLabel = "URL[,URL...]",
             description = "API URL(s); default: $QNF_ENDPOINT, then ~/.qnf/config, then " + ClientConfig.DEFAULT_ENDPOINT)
     String endpoint;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "client identity (bundle.pem, cert.pem, key.pem); default: $QNF_TLS_DIR, then the config "
+                    + "file's tls-dir, then ~/.qnf/tls")
+    Path tlsDir;
 
     @Option(names = {"-o", "--output"}, description = "table, json or yaml (default: ${DEFAULT-VALUE})",
             defaultValue = "table")
@@ -27,7 +33,7 @@ public final class ClientOptions {
 
     public QnfClient client() {
         return QnfClient.connect(ClientConfig.endpoints(endpoint).stream().map(URI::create).toList(),
-                Duration.ofSeconds(timeoutSeconds));
+                Duration.ofSeconds(timeoutSeconds), ClientConfig.tls(tlsDir));
     }
 
     public Output output(PrintWriter out) {

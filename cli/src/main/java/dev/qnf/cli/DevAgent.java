@@ -5,6 +5,7 @@ import dev.qnf.agent.netlink.Rtnetlink;
 import dev.qnf.agent.nft.NftFirewall;
 import dev.qnf.agent.reconcile.HostNames;
 import dev.qnf.agent.sys.NetNs;
+import dev.qnf.api.pki.ClusterPki;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,8 @@ import java.util.concurrent.TimeUnit;
  * killing and restarting it behaves as in production. Its state and CNI socket live in the dev data directory.
  */
 final class DevAgent {
+    static final String NODE = "dev-host";
+
     private final Path dir;
     private final Process process;
 
@@ -32,13 +35,14 @@ final class DevAgent {
         return "root".equals(System.getProperty("user.name")) && Files.isDirectory(Path.of("/proc/self/ns"));
     }
 
-    static DevAgent start(Path dataDir, List<String> apiUrls) throws IOException {
+    static DevAgent start(Path dataDir, List<String> apiUrls, ClusterPki pki) throws IOException {
         Path dir = dataDir.resolve("agent");
         Files.createDirectories(dir);
+        pki.issueNode(NODE, dir.resolve("tls"));   // the agent's identity: spiffe://<cluster>/node/dev-host
         List<String> cmd = new ArrayList<>(DevCluster.detachedSession());
         cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), Qnf.class.getName(), "agent",
-                "--node", "dev-host", "--endpoint", String.join(",", apiUrls),
+                "--node", NODE, "--endpoint", String.join(",", apiUrls), "--tls-dir", dir.resolve("tls").toString(),
                 "--state-dir", dir.resolve("state").toString(), "--socket", socket(dataDir).toString()));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("agent.log").toFile())).start();

@@ -1,5 +1,12 @@
 package dev.qnf.cli;
 
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.ReloadingIdentity;
+import dev.qnf.api.pki.Role;
+import dev.qnf.api.pki.Tls;
+import dev.qnf.api.pki.TlsFiles;
+import dev.qnf.api.server.ServerPki;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +28,7 @@ final class DevCluster {
     /** One planned server. */
     record Server(String id, Path dataDir, String apiAddress, String raftAddress) {
         String apiUrl() {
-            return "http://" + apiAddress;
+            return "https://" + apiAddress;
         }
 
         Path log() {
@@ -36,9 +43,14 @@ final class DevCluster {
     record Started(Server server, Process process) {
     }
 
+    /** Lifetime of the dev admin certificate: longer than a server's or a node's, so the CLI keeps working. */
+    static final Duration ADMIN_LIFETIME = Duration.ofDays(30);
+
+    private final Path dir;
     private final List<Server> servers;
 
-    private DevCluster(List<Server> servers) {
+    private DevCluster(Path dir, List<Server> servers) {
+        this.dir = dir;
         this.servers = servers;
     }
 
@@ -48,7 +60,7 @@ final class DevCluster {
             servers.add(new Server("n" + i, dir.resolve("n" + i), "127.0.0.1:" + (basePort + i),
                     "127.0.0.1:" + (basePort + 10 + i)));
         }
-        return new DevCluster(servers);
+        return new DevCluster(dir, servers);
     }
 
     List<Server> servers() {
@@ -81,10 +93,30 @@ final class DevCluster {
         return Files.isExecutable(Path.of("/usr/bin/setsid")) ? List.of("/usr/bin/setsid") : List.of();
     }
 
+    /** The cluster CA of this dev cluster (created on first use), kept in {@code <dir>/ca}. */
+    ClusterPki pki() {
+        Path ca = dir.resolve("ca");
+        return ClusterPki.exists(ca) ? ClusterPki.load(ca) : ClusterPki.create(ca, ClusterPki.DEFAULT_TRUST_DOMAIN);
+    }
+
+    /** The admin identity the CLI uses ({@code <dir>/admin}), issued again when missing or past half its life. */
+    TlsFiles admin() {
+        TlsFiles files = TlsFiles.in(dir.resolve("admin"));
+        if (!files.exist() || ServerPki.dueForRenewal(files.load(), java.time.Instant.now())) {
+            pki().issueUser("admin", Role.ADMIN, ADMIN_LIFETIME, dir.resolve("admin"));
+        }
+        return files;
+    }
+
     List<Started> start() throws IOException {
         List<Started> started = new ArrayList<>();
+        ClusterPki pki = pki();
         for (Server s : servers) {
             Files.createDirectories(s.dataDir());
+            // every server holds the CA and issues (and renews) its own certificate from it on start
+            if (!ClusterPki.exists(s.dataDir().resolve("pki").resolve("ca"))) {
+                pki.copyTo(s.dataDir().resolve("pki").resolve("ca"));
+            }
             List<String> cmd = commandLine(s);
             writeRestartScript(s, cmd);
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -103,7 +135,9 @@ final class DevCluster {
 
     /** Waits until every server answers /readyz with 200 (it has a leader and has caught up). */
     void awaitReady(Duration timeout) throws InterruptedException {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1))
+                .sslContext(Tls.clientContext(ReloadingIdentity.of(admin()))).sslParameters(Tls.clientParameters())
+                .build();
         Instant deadline = Instant.now().plus(timeout);
         for (Server s : servers) {
             while (true) {

@@ -1,6 +1,7 @@
 package dev.qnf.cli;
 
 import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.fabric.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -80,11 +81,14 @@ final class DevCommand implements Callable<Integer> {
         }
         out.flush();
         cluster.awaitReady(Duration.ofSeconds(90));
-        ClientConfig.write(cluster.apiUrls());
-        out.printf("ready; the CLI now finds this cluster through %s%n", ClientConfig.file());
+        TlsFiles admin = cluster.admin();
+        ClientConfig.write(cluster.apiUrls(), admin.cert().getParent());
+        out.printf("ready; the CLI now finds this cluster (and its admin certificate) through %s%n", ClientConfig.file());
+        out.printf("mTLS only; with curl: curl --cacert %s --cert %s --key %s %s/v1/networks%n", admin.bundle(),
+                admin.cert(), admin.key(), cluster.apiUrls().get(0));
         DevAgent agent = null;
         if (!noAgent && DevAgent.canRun()) {
-            agent = DevAgent.start(dir, cluster.apiUrls());
+            agent = DevAgent.start(dir, cluster.apiUrls(), cluster.pki());
             undo.push(agent::stopAndCleanHost);
             agent.awaitSocket(Duration.ofSeconds(60));
             out.printf("node agent for this host: pid %d, CNI socket %s, log %s%n", agent.pid(),
@@ -94,7 +98,7 @@ final class DevCommand implements Callable<Integer> {
         }
         if (demo) {
             try (QnfClient client = QnfClient.connect(cluster.apiUrls().stream().map(URI::create).toList(),
-                    Duration.ofSeconds(10))) {
+                    Duration.ofSeconds(10), admin)) {
                 new Demo(client, new Output(Output.Format.table, out)).run();
                 if (agent != null) {
                     DemoSandboxes sandboxes = DemoSandboxes.install(dir, "demo");

@@ -2,6 +2,7 @@ package dev.qnf.cli;
 
 import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.pki.TlsFiles;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -22,19 +23,20 @@ final class Joiner {
     }
 
     /** Completes with true once added, false after a refusal. */
-    static CompletableFuture<Boolean> start(URI url, String id, String raftAddress, PrintStream out,
+    static CompletableFuture<Boolean> start(URI url, TlsFiles tls, String id, String raftAddress, PrintStream out,
                                             Duration firstBackoff, Duration maxBackoff) {
         CompletableFuture<Boolean> added = new CompletableFuture<>();
-        Thread t = new Thread(() -> added.complete(run(url, id, raftAddress, out, firstBackoff, maxBackoff)),
+        Thread t = new Thread(() -> added.complete(run(url, tls, id, raftAddress, out, firstBackoff, maxBackoff)),
                 "qnf-join");
         t.setDaemon(true);
         t.start();
         return added;
     }
 
-    private static boolean run(URI url, String id, String raftAddress, PrintStream out, Duration firstBackoff,
-                               Duration maxBackoff) {
-        QnfClient client = QnfClient.connect(List.of(url), Duration.ofSeconds(30));
+    private static boolean run(URI url, TlsFiles tls, String id, String raftAddress, PrintStream out,
+                               Duration firstBackoff, Duration maxBackoff) {
+        // asks with this server's own certificate: the server role may change membership
+        QnfClient client = QnfClient.connect(List.of(url), Duration.ofSeconds(30), tls);
         long backoff = firstBackoff.toMillis();
         for (int attempt = 1; ; attempt++) {
             try {

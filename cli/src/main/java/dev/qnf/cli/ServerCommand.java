@@ -1,6 +1,9 @@
 package dev.qnf.cli;
 
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerPki;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.fabric.InvalidInputException;
 import picocli.CommandLine.Command;
@@ -8,7 +11,12 @@ import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,13 +47,42 @@ final class ServerCommand implements Callable<Integer> {
                     + "it answers; a restarted member asks again, which is a no-op)")
     String join;
 
+    @Option(names = "--pki", paramLabel = "DIR",
+            description = "TLS identity (bundle.pem, cert.pem, key.pem) and cluster CA (ca/) of this server "
+                    + "(default: <data>/pki); a server founding a cluster alone creates the CA here")
+    Path pki;
+
+    @Option(names = "--cluster", defaultValue = ClusterPki.DEFAULT_TRUST_DOMAIN,
+            description = "cluster name (SPIFFE trust domain) for a CA created here (default: ${DEFAULT-VALUE})")
+    String cluster;
+
     @Override
     public Integer call() throws Exception {
         if (join != null && peers != null) {
             throw new InvalidInputException("--join and --peers exclude each other");
         }
-        ServerConfig config = ServerConfig.of(id, data, raft, api, parsePeers(peers), join != null);
+        Map<String, String> group = parsePeers(peers);
+        ServerPki identity = new ServerPki(pki != null ? pki : data.resolve("pki"), id,
+                List.of(host(api), host(raft)), Clock.systemUTC());
+        boolean alone = join == null && (group.isEmpty() || group.keySet().equals(java.util.Set.of(id)));
+        TlsFiles tls = identity.prepare(alone, cluster);
+        ServerConfig config = ServerConfig.of(id, data, raft, api, group, join != null).withTls(tls);
         QnfServer server = QnfServer.start(config);
+        // renewal at half life from the CA this server holds; the API and Raft pick the new files up by themselves
+        ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "qnf-cert-renewal");
+            t.setDaemon(true);
+            return t;
+        });
+        renewals.scheduleWithFixedDelay(() -> {
+            try {
+                if (identity.renewIfDue()) {
+                    System.out.println("qnf server " + id + ": renewed its certificate");
+                }
+            } catch (RuntimeException e) {
+                System.out.println("qnf server " + id + ": certificate renewal failed: " + e.getMessage());
+            }
+        }, 1, 1, TimeUnit.MINUTES);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -54,10 +91,16 @@ final class ServerCommand implements Callable<Integer> {
         System.out.println("qnf server " + id + " serving " + server.apiUrl() + " (raft " + raft + ", data " + data + ")");
         if (join != null) {
             // in the background, until the cluster answers: this server serves meanwhile (see Joiner)
-            Joiner.start(URI.create(join), id, raft, System.out, Duration.ofSeconds(1), Duration.ofSeconds(30));
+            Joiner.start(URI.create(join), tls, id, raft, System.out, Duration.ofSeconds(1), Duration.ofSeconds(30));
         }
         stopped.await();
         return 0;
+    }
+
+    private static String host(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String host = colon > 0 ? hostPort.substring(0, colon) : hostPort;
+        return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
     }
 
     static Map<String, String> parsePeers(String text) {

@@ -36,7 +36,7 @@ class JoinerTest {
     void retriesUntilTheServerItJoinsThroughAnswers() throws Exception {
         int port = Ports.freeBase(1) + 1;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        CompletableFuture<Boolean> added = Joiner.start(URI.create("http://127.0.0.1:" + port), "n4", "10.0.0.4:7411",
+        CompletableFuture<Boolean> added = Joiner.start(URI.create("http://127.0.0.1:" + port), null, "n4", "10.0.0.4:7411",
                 new PrintStream(log, true, StandardCharsets.UTF_8), Duration.ofMillis(100), Duration.ofMillis(400));
 
         Thread.sleep(1_000); // nothing listens yet: the joiner keeps trying instead of giving up
@@ -71,7 +71,7 @@ class JoinerTest {
         });
         fake.start();
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        CompletableFuture<Boolean> added = Joiner.start(URI.create("http://127.0.0.1:" + port), "n4", "10.0.0.4:7411",
+        CompletableFuture<Boolean> added = Joiner.start(URI.create("http://127.0.0.1:" + port), null, "n4", "10.0.0.4:7411",
                 new PrintStream(log, true, StandardCharsets.UTF_8), Duration.ofMillis(100), Duration.ofMillis(400));
         assertThat(added.get(20, TimeUnit.SECONDS)).isFalse();
         assertThat(log.toString(StandardCharsets.UTF_8)).contains("refused", "ALREADY_EXISTS");

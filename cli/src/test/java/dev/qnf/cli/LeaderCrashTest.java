@@ -8,7 +8,12 @@ import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.v1.AllocateRequest;
 import dev.qnf.api.v1.IpamGrpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Grpc;
+import io.grpc.TlsChannelCredentials;
+import dev.qnf.api.pki.IdentityKeyManager;
+import dev.qnf.api.pki.ReloadingIdentity;
+import dev.qnf.api.pki.SpiffeTrustManager;
+import dev.qnf.api.pki.Tls;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -67,7 +72,7 @@ class LeaderCrashTest {
         }
         cluster.awaitReady(Duration.ofSeconds(90));
         List<URI> urls = cluster.apiUrls().stream().map(URI::create).toList();
-        QnfClient all = QnfClient.connect(urls, Duration.ofSeconds(10));
+        QnfClient all = QnfClient.connect(urls, Duration.ofSeconds(10), cluster.admin());
         all.createNetwork(NetworkRequest.of("blue", "10.0.0.0/16"));
 
         // Concurrent writers, each through one particular server (so most writes go through followers).
@@ -79,7 +84,7 @@ class LeaderCrashTest {
             URI server = urls.get(w % urls.size());
             int writer = w;
             writers.submit(() -> {
-                QnfClient client = QnfClient.connect(List.of(server), Duration.ofSeconds(10));
+                QnfClient client = QnfClient.connect(List.of(server), Duration.ofSeconds(10), cluster.admin());
                 for (int i = 0; !stop.get() && i < 2000; i++) {
                     String endpoint = "w" + writer + "-" + i;
                     try {
@@ -101,7 +106,7 @@ class LeaderCrashTest {
 
         List<URI> survivors = cluster.servers().stream().filter(s -> !s.id().equals(leader))
                 .map(s -> URI.create(s.apiUrl())).toList();
-        QnfClient survivorClient = QnfClient.connect(survivors, Duration.ofSeconds(10));
+        QnfClient survivorClient = QnfClient.connect(survivors, Duration.ofSeconds(10), cluster.admin());
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
             try {
                 ClusterView c = survivorClient.cluster();
@@ -117,12 +122,15 @@ class LeaderCrashTest {
         assertThat(writers.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
 
         for (URI survivor : survivors) {
-            assertAllPresentAndUnique(QnfClient.connect(List.of(survivor), Duration.ofSeconds(10)), acknowledged, false);
+            assertAllPresentAndUnique(QnfClient.connect(List.of(survivor), Duration.ofSeconds(10), cluster.admin()),
+                    acknowledged, false);
         }
 
         // gRPC on a survivor, then restart the killed server from its data directory.
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", survivors.get(0).getPort())
-                .usePlaintext().build();
+        ReloadingIdentity admin = ReloadingIdentity.of(cluster.admin());
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress("127.0.0.1", survivors.get(0).getPort(),
+                TlsChannelCredentials.newBuilder().keyManager(new IdentityKeyManager(admin))
+                        .trustManager(new SpiffeTrustManager(admin, Tls.SERVERS_ONLY)).build()).build();
         try {
             var grpc = IpamGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
                     .allocate(AllocateRequest.newBuilder().setNetwork("blue").setEndpoint("via-grpc").build());
@@ -134,7 +142,8 @@ class LeaderCrashTest {
         DevCluster.Server killed = cluster.servers().stream().filter(s -> s.id().equals(leader)).findFirst().orElseThrow();
         processes.add(new ProcessBuilder(cluster.commandLine(killed)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(killed.log().toFile())).start());
-        QnfClient restarted = QnfClient.connect(List.of(URI.create(killed.apiUrl())), Duration.ofSeconds(10));
+        QnfClient restarted = QnfClient.connect(List.of(URI.create(killed.apiUrl())), Duration.ofSeconds(10),
+                cluster.admin());
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .untilAsserted(() -> assertAllPresentAndUnique(restarted, acknowledged, true));
         assertAllPresentAndUnique(restarted, acknowledged, false);

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.Parameters;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
@@ -110,8 +111,10 @@ public final class FabricReplica implements AutoCloseable {
         FabricStateMachine sm = new FabricStateMachine(dbDir, codec, new EventRetention(config.eventRetention()),
                 watchExecutor, tuning.watchMaxPending(), applyTimer(config));
         boolean formatted = Files.isDirectory(raftDir.resolve(groupId.getUuid().toString()));
+        Parameters tls = RaftTls.parameters(config.tls());
         RaftServer server = RaftServer.newBuilder()
                 .setServerId(self)
+                .setParameters(tls)
                 .setGroup(RaftGroup.valueOf(groupId, peers))
                 .setStateMachine(sm)
                 .setProperties(RatisProperties.server(new RatisProperties.ServerSettings(raftDir, address.host(),
@@ -122,7 +125,7 @@ public final class FabricReplica implements AutoCloseable {
         try {
             server.start();
             if (formatted) {
-                refuseIfRolledBack(server.getDivision(groupId), self, tuning, adminExecutor);
+                refuseIfRolledBack(server.getDivision(groupId), self, tuning, adminExecutor, tls);
             }
         } catch (IOException | RuntimeException e) {
             closeQuietly(server);
@@ -134,10 +137,10 @@ public final class FabricReplica implements AutoCloseable {
         // A joining server knows only itself; the leader's NotLeader replies teach its clients the rest.
         RaftGroup clientGroup = peers.isEmpty() ? RaftGroup.valueOf(groupId, RaftAdmin.peer(id, config.raftAddress()))
                 : RaftGroup.valueOf(groupId, peers);
-        RaftClient client = RaftClient.newBuilder().setRaftGroup(clientGroup)
+        RaftClient client = RaftClient.newBuilder().setRaftGroup(clientGroup).setParameters(tls)
                 .setProperties(RatisProperties.client(tuning)).setRetryPolicy(RatisProperties.clientRetry(tuning))
                 .build();
-        RaftClient adminClient = RaftClient.newBuilder().setRaftGroup(clientGroup)
+        RaftClient adminClient = RaftClient.newBuilder().setRaftGroup(clientGroup).setParameters(tls)
                 .setProperties(RatisProperties.admin(tuning)).setRetryPolicy(RatisProperties.adminRetry(tuning))
                 .build();
         CommandBatcher batcher = new CommandBatcher("qnf-batcher-" + id, codec,
@@ -159,11 +162,11 @@ public final class FabricReplica implements AutoCloseable {
      * (Without this it would also never catch up: the leader resends from where it believes the member is.)
      */
     private static void refuseIfRolledBack(RaftServer.Division division, RaftPeerId self, RaftTuning tuning,
-                                           ExecutorService executor) throws StaleDataDirectoryException {
+                                           ExecutorService executor, Parameters tls) throws StaleDataDirectoryException {
         long logEnd = division.getRaftLog().getNextIndex() - 1;
         RaftGroup group = RaftGroup.valueOf(division.getGroup().getGroupId(),
                 division.getRaftConf().getCurrentPeers());
-        long known = RollbackGuard.highestKnownCommit(group, self, tuning.rpcTimeout(), executor);
+        long known = RollbackGuard.highestKnownCommit(group, self, tuning.rpcTimeout(), executor, tls);
         if (known > logEnd) {
             LOG.error("replica {}: the cluster knows it committed entry {} but its log ends at {}: refusing to start",
                     self, known, logEnd);

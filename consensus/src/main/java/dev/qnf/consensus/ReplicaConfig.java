@@ -23,10 +23,11 @@ import java.util.UUID;
  *                    503 the replica stops resending the write, which could otherwise be applied seconds after the
  *                    caller gave up on it (and after the caller's next request).
  * @param meters      nullable
+ * @param tls         mutual TLS for Raft traffic; null for plaintext (tests of the replica alone)
  */
 public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<String, String> peers, String groupId,
                             Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotThreshold,
-                            int eventRetention, Duration writeTimeout, MeterRegistry meters) {
+                            int eventRetention, Duration writeTimeout, MeterRegistry meters, RaftTls tls) {
     public static final String DEFAULT_GROUP_ID = "0f4b7c52-9a1e-4f3c-8d2a-51e0a1f0c0de";
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MIN = Duration.ofSeconds(1);
     public static final Duration DEFAULT_ELECTION_TIMEOUT_MAX = Duration.ofSeconds(2);
@@ -34,6 +35,13 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
     public static final int DEFAULT_EVENT_RETENTION = 10_000;
     /** Shorter timeouts turn every GC pause or busy CI machine into an election. */
     private static final Duration MIN_ELECTION_TIMEOUT = Duration.ofSeconds(1);
+
+    public ReplicaConfig(String id, Path dataDir, String raftAddress, Map<String, String> peers, String groupId,
+                         Duration electionTimeoutMin, Duration electionTimeoutMax, long snapshotThreshold,
+                         int eventRetention, Duration writeTimeout, MeterRegistry meters) {
+        this(id, dataDir, raftAddress, peers, groupId, electionTimeoutMin, electionTimeoutMax, snapshotThreshold,
+                eventRetention, writeTimeout, meters, null);
+    }
 
     public ReplicaConfig {
         if (id == null || id.isBlank()) {
@@ -83,6 +91,7 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
         private final Path dataDir;
         private final String raftAddress;
         private final Map<String, String> peers = new LinkedHashMap<>();
+        private RaftTls tls;
         private String groupId;
         private Duration electionTimeoutMin;
         private Duration electionTimeoutMax;
@@ -139,9 +148,14 @@ public record ReplicaConfig(String id, Path dataDir, String raftAddress, Map<Str
             return this;
         }
 
+        public Builder tls(RaftTls value) {
+            tls = value;
+            return this;
+        }
+
         public ReplicaConfig build() {
             return new ReplicaConfig(id, dataDir, raftAddress, peers, groupId, electionTimeoutMin, electionTimeoutMax,
-                    snapshotThreshold, eventRetention, writeTimeout, meters);
+                    snapshotThreshold, eventRetention, writeTimeout, meters, tls);
         }
     }
 }

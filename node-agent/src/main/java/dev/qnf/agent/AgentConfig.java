@@ -1,5 +1,6 @@
 package dev.qnf.agent;
 
+import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.agent.dns.DnsRecords;
 import dev.qnf.agent.dns.DnsServerConfig;
 import dev.qnf.agent.sys.NetNs;
@@ -27,10 +28,12 @@ import java.util.Objects;
  * @param dnsPort       the port DNS servers listen on (53)
  * @param apiTimeout    per-request timeout towards the control plane
  * @param cniThreads    CNI calls served at once
+ * @param tls           this node's identity ({@code spiffe://<cluster>/node/<node>}) for mTLS to the control plane;
+ *                      null only towards a plaintext test server
  */
 public record AgentConfig(String node, List<String> endpoints, Path stateDir, Path socket, NetNs hostNs, String domain,
                           Duration resync, Duration heartbeat, int leaseSeconds, List<String> addresses, int dnsPort,
-                          Duration apiTimeout, int cniThreads) {
+                          Duration apiTimeout, int cniThreads, TlsFiles tls) {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/qnf/agent");
     public static final Path DEFAULT_SOCKET = Path.of("/run/qnf/agent.sock");
 
@@ -57,6 +60,7 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
     public static final class Builder {
         private final String node;
         private final List<String> endpoints;
+        private TlsFiles tls;
         private Path stateDir = DEFAULT_STATE_DIR;
         private Path socket = DEFAULT_SOCKET;
         private NetNs hostNs = NetNs.host();
@@ -131,9 +135,14 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
             return this;
         }
 
+        public Builder tls(TlsFiles files) {
+            this.tls = files;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(node, endpoints, stateDir, socket, hostNs, domain, resync, heartbeat, leaseSeconds,
-                    addresses, dnsPort, apiTimeout, cniThreads);
+                    addresses, dnsPort, apiTimeout, cniThreads, tls);
         }
     }
 }

@@ -67,7 +67,8 @@ public final class NodeAgent implements AutoCloseable {
         FabricView stored = store.loadView().map(FabricView::of).orElse(FabricView.empty());
         LOG.info("agent {}: state dir {} has {} attachments, {} queued releases, view at revision {}", config.node(),
                 config.stateDir(), store.attachments().size(), store.pendingReleases().size(), stored.revision());
-        this.client = QnfClient.connect(config.endpoints().stream().map(URI::create).toList(), config.apiTimeout());
+        this.client = QnfClient.connect(config.endpoints().stream().map(URI::create).toList(), config.apiTimeout(),
+                config.tls());
         this.link = new ControlPlaneLink(client, config.node(), new NodeRequest(null,
                 config.addresses().isEmpty() ? null : config.addresses(), null, config.leaseSeconds()),
                 config.heartbeat(), stored, new LinkEvents());

@@ -73,7 +73,7 @@ final class AgentLab implements AutoCloseable {
             this.config = AgentConfig.builder(node, List.of(controlPlane.url())).hostNs(host)
                     .stateDir(dir.resolve("state")).socket(dir.resolve("run").resolve("agent.sock"))
                     .heartbeat(Duration.ofMillis(300)).resync(Duration.ofSeconds(3)).apiTimeout(Duration.ofSeconds(3))
-                    .build();
+                    .tls(controlPlane.nodeTls(node)).build();
         } catch (RuntimeException e) {
             ns.close();
             throw e;

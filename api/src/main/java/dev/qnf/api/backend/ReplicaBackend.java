@@ -1,8 +1,13 @@
 package dev.qnf.api.backend;
 
+import dev.qnf.api.pki.Identity;
+import dev.qnf.api.pki.IdentityKeyManager;
+import dev.qnf.api.pki.SpiffeTrustManager;
+import dev.qnf.api.pki.Tls;
 import dev.qnf.consensus.ClusterStatus;
 import dev.qnf.consensus.FabricReplica;
 import dev.qnf.consensus.ReadConsistency;
+import dev.qnf.consensus.RaftTls;
 import dev.qnf.consensus.ReplicaConfig;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.state.Change;
@@ -10,6 +15,7 @@ import dev.qnf.fabric.state.FabricImage;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
+import java.util.function.Supplier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,8 +45,20 @@ public final class ReplicaBackend implements FabricBackend {
      */
     public static ReplicaBackend start(String id, Path dataDir, String raftAddress, Map<String, String> peers,
                                        Duration writeTimeout, MeterRegistry metrics) throws IOException {
+        return start(id, dataDir, raftAddress, peers, writeTimeout, metrics, null);
+    }
+
+    /**
+     * As above, with Raft traffic over mutual TLS ({@code identity} null: plaintext): this server presents its
+     * certificate, and only server identities of its trust bundle may talk Raft to it.
+     */
+    public static ReplicaBackend start(String id, Path dataDir, String raftAddress, Map<String, String> peers,
+                                       Duration writeTimeout, MeterRegistry metrics, Supplier<Identity> identity)
+            throws IOException {
+        RaftTls tls = identity == null ? null : new RaftTls(new IdentityKeyManager(identity),
+                new SpiffeTrustManager(identity, Tls.SERVERS_ONLY));
         return new ReplicaBackend(FabricReplica.start(ReplicaConfig.builder(id, dataDir, raftAddress)
-                .peers(peers).writeTimeout(writeTimeout).meters(metrics).build()));
+                .peers(peers).writeTimeout(writeTimeout).meters(metrics).tls(tls).build()));
     }
 
     @Override

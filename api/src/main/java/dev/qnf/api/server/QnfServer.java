@@ -59,7 +59,7 @@ public final class QnfServer implements AutoCloseable {
      */
     public static QnfServer start(ServerConfig config) throws IOException {
         return start(config, (c, metrics) -> ReplicaBackend.start(c.id(), c.dataDir(), c.raftAddress(), c.peers(),
-                c.requestTimeout(), metrics));
+                c.requestTimeout(), metrics, c.tls() == null ? null : ReloadingIdentity.of(c.tls())));
     }
 
     /**

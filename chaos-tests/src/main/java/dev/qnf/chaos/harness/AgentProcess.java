@@ -1,5 +1,8 @@
 package dev.qnf.chaos.harness;
 
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.TlsFiles;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -51,8 +54,15 @@ public final class AgentProcess {
         return log;
     }
 
-    /** Starts the agent against these control-plane URLs (heartbeat every 2 s, full pass every 10 s). */
-    public synchronized void start(List<URI> endpoints) throws IOException {
+    /**
+     * Starts the agent against these control-plane URLs (heartbeat every 2 s, full pass every 10 s), with a node
+     * identity issued by {@code pki}.
+     */
+    public synchronized void start(List<URI> endpoints, ClusterPki pki) throws IOException {
+        Path tls = stateDir.resolveSibling("tls");
+        if (!TlsFiles.in(tls).exist()) {
+            pki.issueNode(NODE, tls);
+        }
         List<String> cmd = new ArrayList<>(place.commandPrefix());
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(ServerProcess.JVM_FLAGS);
@@ -61,7 +71,7 @@ public final class AgentProcess {
         cmd.add("dev.qnf.cli.Qnf");
         cmd.addAll(List.of("agent", "--node", NODE, "--endpoint",
                 endpoints.stream().map(URI::toString).collect(Collectors.joining(",")),
-                "--state-dir", stateDir.toString(), "--socket", socket.toString(), "--address", place.host(),
+                "--tls-dir", tls.toString(), "--state-dir", stateDir.toString(), "--socket", socket.toString(), "--address", place.host(),
                 "--heartbeat-seconds", "2", "--resync-seconds", "10"));
         Files.writeString(log, "\n==== start " + Instant.now() + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         process = new ProcessBuilder(cmd).redirectErrorStream(true)

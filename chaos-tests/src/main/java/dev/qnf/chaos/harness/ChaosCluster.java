@@ -6,6 +6,12 @@ import dev.qnf.api.json.ClusterView;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.ReloadingIdentity;
+import dev.qnf.api.pki.Role;
+import dev.qnf.api.pki.Tls;
+import dev.qnf.api.pki.TlsFiles;
+
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -40,8 +46,10 @@ public final class ChaosCluster implements AutoCloseable {
     /** Servers that joined with --join (restarted the same way). */
     private final Map<String, String> joinedThrough = new ConcurrentHashMap<>();
     private final Map<String, QnfClient> clients = new ConcurrentHashMap<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
+    /** The cluster CA (every server gets a copy in its data dir) and the admin identity of the harness's clients. */
+    private final ClusterPki pki;
+    private final TlsFiles admin;
+    private final HttpClient http;
     private final Thread hook;
     private final List<Runnable> beforeClose = new CopyOnWriteArrayList<>();
     private int nextSlot;
@@ -51,6 +59,9 @@ public final class ChaosCluster implements AutoCloseable {
         this.dir = dir;
         this.network = network;
         this.log = log;
+        this.pki = ClusterPki.create(dir.resolve("ca"), "chaos.qnf");
+        this.admin = pki.issueUser("chaos", Role.ADMIN, dir.resolve("admin"));
+        this.http = https(admin);
         List<ServerProcess> initial = new ArrayList<>();
         for (int slot = 1; slot <= size; slot++) {
             initial.add(newServer(slot));
@@ -80,9 +91,25 @@ public final class ChaosCluster implements AutoCloseable {
 
     private ServerProcess newServer(int slot) {
         ServerNetwork.Place place = network.attach(slot);
-        ServerProcess s = new ServerProcess("s" + slot, place, dir.resolve("s" + slot).resolve("data"));
+        ServerProcess s = new ServerProcess("s" + slot, place, dir.resolve("s" + slot).resolve("data"), admin);
+        pki.copyTo(s.dataDir().resolve("pki").resolve("ca"));   // the server issues its own certificate from it
         servers.put(s.id(), s);
         return s;
+    }
+
+    /** An HTTP client presenting {@code identity} (mTLS). */
+    public static HttpClient https(TlsFiles identity) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(1))
+                .sslContext(Tls.clientContext(ReloadingIdentity.of(identity))).sslParameters(Tls.clientParameters())
+                .build();
+    }
+
+    public ClusterPki pki() {
+        return pki;
+    }
+
+    public TlsFiles admin() {
+        return admin;
     }
 
     public ServerNetwork network() {
@@ -113,12 +140,13 @@ public final class ChaosCluster implements AutoCloseable {
 
     /** A client of this one server (no failover), with {@link #OP_TIMEOUT}. */
     public QnfClient client(ServerProcess s) {
-        return clients.computeIfAbsent(s.id(), id -> QnfClient.connect(List.of(s.apiUrl()), OP_TIMEOUT));
+        return clients.computeIfAbsent(s.id(), id -> QnfClient.connect(List.of(s.apiUrl()), OP_TIMEOUT, admin));
     }
 
     /** A failover client over the given servers, in this order. */
     public static QnfClient clientOf(List<ServerProcess> servers, Duration timeout) {
-        return QnfClient.connect(servers.stream().map(ServerProcess::apiUrl).toList(), timeout);
+        return QnfClient.connect(servers.stream().map(ServerProcess::apiUrl).toList(), timeout,
+                servers.get(0).admin());
     }
 
     public List<URI> memberUrls() {

@@ -27,8 +27,7 @@ public final class ClusterObserver {
 
     private final ChaosCluster cluster;
     private final LongSupplier clock;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http;
     private final List<Samples.LeaderSample> leaders = new ArrayList<>();
     private final List<Samples.HashSample> hashes = new ArrayList<>();
     private final Thread thread;
@@ -37,6 +36,7 @@ public final class ClusterObserver {
     public ClusterObserver(ChaosCluster cluster, LongSupplier clock) {
         this.cluster = cluster;
         this.clock = clock;
+        this.http = ChaosCluster.https(cluster.admin());
         this.thread = new Thread(this::run, "chaos-observer");
         this.thread.setDaemon(true);
     }

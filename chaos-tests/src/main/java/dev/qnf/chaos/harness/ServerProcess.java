@@ -1,5 +1,7 @@
 package dev.qnf.chaos.harness;
 
+import dev.qnf.api.pki.TlsFiles;
+
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,10 +27,18 @@ public final class ServerProcess {
     private volatile Process process;
     private volatile boolean paused;
 
-    ServerProcess(String id, ServerNetwork.Place place, Path dataDir) {
+    private final TlsFiles admin;
+
+    ServerProcess(String id, ServerNetwork.Place place, Path dataDir, TlsFiles admin) {
         this.id = id;
         this.place = place;
         this.dataDir = dataDir;
+        this.admin = admin;
+    }
+
+    /** The identity the harness's clients of this server present. */
+    public TlsFiles admin() {
+        return admin;
     }
 
     public String id() {
@@ -44,7 +54,7 @@ public final class ServerProcess {
     }
 
     public URI apiUrl() {
-        return URI.create("http://" + place.apiAddress());
+        return URI.create("https://" + place.apiAddress());
     }
 
     public String raftAddress() {

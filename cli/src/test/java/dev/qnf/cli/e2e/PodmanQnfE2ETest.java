@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.cli.Qnf;
@@ -63,6 +65,8 @@ class PodmanQnfE2ETest {
     static QnfServer server;
     static QnfClient qnf;
     static Agent agent;
+    /** The agent's node identity (mTLS to the server). */
+    static Path agentTls;
     /** The podman network {@code qnf cni install} created. */
     static String net;
 
@@ -83,9 +87,12 @@ class PodmanQnfE2ETest {
         podman = PodmanFixture.start();
 
         String api = podman.controlAddress() + ":" + freePort(podman.controlAddress());
+        ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "e2e.qnf");
         server = QnfServer.start(ServerConfig.of("e2e", dir.resolve("server"), "127.0.0.1:" + freePort("127.0.0.1"),
-                api, Map.of(), false));
-        qnf = QnfClient.connect(server.apiUrl());
+                api, Map.of(), false).withTls(pki.issueServer("e2e", dir.resolve("server-tls"),
+                List.of(podman.controlAddress()))));
+        qnf = QnfClient.connect(pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")), server.apiUrl());
+        agentTls = pki.issueNode(NODE, dir.resolve("agent-tls")).cert().getParent();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
         server.announced().get(60, TimeUnit.SECONDS);
         qnf.createNetwork(new NetworkRequest(NETWORK, CIDR, null, null, null, null, true, null, null, null, null));
@@ -282,7 +289,8 @@ class PodmanQnfE2ETest {
         void start() {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             process = podman.startInHost(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    Qnf.class.getName(), "agent", "--node", NODE, "--endpoint", endpoint, "--state-dir",
+                    Qnf.class.getName(), "agent", "--node", NODE, "--endpoint", endpoint, "--tls-dir",
+                    agentTls.toString(), "--state-dir",
                     stateDir.toString(), "--socket", socket.toString()), log);
         }
 

@@ -36,14 +36,15 @@ public final class RollbackGuard {
      * The highest commit index any other member of {@code group} knows {@code self} reached, or -1 if none
      * answered (or none knows). Asks all of them at once and waits at most about {@code timeout}.
      */
-    public static long highestKnownCommit(RaftGroup group, RaftPeerId self, Duration timeout, ExecutorService executor) {
+    public static long highestKnownCommit(RaftGroup group, RaftPeerId self, Duration timeout, ExecutorService executor,
+                                          org.apache.ratis.conf.Parameters tls) {
         List<RaftPeer> others = group.getPeers().stream().filter(p -> !p.getId().equals(self)).toList();
         if (others.isEmpty()) {
             return -1;
         }
         RaftProperties p = new RaftProperties();
         RaftClientConfigKeys.Rpc.setRequestTimeout(p, TimeDuration.valueOf(timeout.toMillis(), TimeUnit.MILLISECONDS));
-        try (RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(p)
+        try (RaftClient client = RaftClient.newBuilder().setRaftGroup(group).setProperties(p).setParameters(tls)
                 .setRetryPolicy(RetryPolicies.noRetry()).build()) {
             List<CompletableFuture<Long>> answers = new ArrayList<>();
             for (RaftPeer peer : others) {

@@ -2,6 +2,9 @@ package dev.qnf.agent.testing;
 
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.Role;
+import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 
@@ -12,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -28,11 +32,20 @@ public final class TestControlPlane implements AutoCloseable {
     private final QnfClient client;
     private QnfServer server;
 
+    /** The cluster CA of this control plane: the server, the test's admin client and every agent get identities. */
+    private final ClusterPki pki;
+
     private TestControlPlane(Path dir) {
         this.dir = dir;
         this.raftPort = freePort();
         this.apiPort = freePort();
-        this.client = QnfClient.connect(url());
+        this.pki = ClusterPki.create(dir.resolve("ca"), "agent-test.qnf");
+        this.client = QnfClient.connect(pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")), url());
+    }
+
+    /** A node identity for an agent named {@code node} (mTLS towards this control plane). */
+    public TlsFiles nodeTls(String node) {
+        return pki.issueNode(node, dir.resolve("node-" + node));
     }
 
     public static TestControlPlane start(Path dir) throws Exception {
@@ -42,7 +55,7 @@ public final class TestControlPlane implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + apiPort;
+        return "https://127.0.0.1:" + apiPort;
     }
 
     public QnfClient client() {
@@ -56,7 +69,8 @@ public final class TestControlPlane implements AutoCloseable {
 
     public synchronized void startServer() throws Exception {
         server = QnfServer.start(ServerConfig.of("cp", Files.createDirectories(dir), "127.0.0.1:" + raftPort,
-                "127.0.0.1:" + apiPort, Map.of(), false));
+                "127.0.0.1:" + apiPort, Map.of(), false).withTls(
+                pki.issueServer("cp", dir.resolve("server"), List.of("127.0.0.1"))));
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.readiness().ready());
         server.announced().get(60, TimeUnit.SECONDS);
     }
