@@ -41,6 +41,7 @@ public final class Authorizer {
     private static final Set<String> NODE_WRITES = Set.of(
             "PUT /v1/nodes/:name", "DELETE /v1/nodes/:name",
             "POST /v1/networks/:name/allocations", "DELETE /v1/networks/:name/allocations/:endpoint",
+            "POST /v1/networks/:name/allocations/:endpoint/labels",
             "POST /v1/certificates/renew",
             "qnf.v1.Nodes/Register", "qnf.v1.Nodes/Remove", "qnf.v1.Ipam/Allocate", "qnf.v1.Ipam/Release");
 

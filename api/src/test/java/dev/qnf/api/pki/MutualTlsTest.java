@@ -3,6 +3,7 @@ package dev.qnf.api.pki;
 import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.api.testing.InMemoryFabric;
@@ -33,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -76,6 +78,18 @@ class MutualTlsTest {
                         assertThat(e.httpStatus()).isEqualTo(403);
                         assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
                     });
+        }
+    }
+
+    @Test
+    void aNodeRegistersItselfButCannotChangeNetworks() {
+        try (QnfClient node = QnfClient.connect(pki.node("host-a"), server.apiUrl())) {
+            assertThat(node.registerNode("host-a", new NodeRequest(null, List.of("10.1.1.1"), null, null)).value()
+                    .name()).isEqualTo("host-a");
+            assertThatThrownBy(() -> node.createNetwork(network("black", "10.8.0.0/24")))
+                    .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
+            assertThatThrownBy(() -> node.removeMember("s1"))
+                    .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
         }
     }
 
