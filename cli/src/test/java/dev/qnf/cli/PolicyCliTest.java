@@ -1,0 +1,157 @@
+package dev.qnf.cli;
+
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.AllocationRequest;
+import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code qnf policy} and {@code qnf endpoint label} against a real single-server cluster (Raft and RocksDB in a temp
+ * directory): the newcomer's path of docs/policy.md.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PolicyCliTest {
+    QnfServer server;
+    String url;
+
+    /** What one command printed, and its exit code. */
+    record Ran(int code, String out, String err) {
+    }
+
+    @BeforeAll
+    void start(@TempDir Path dir) throws Exception {
+        int base = Ports.freeBase(2);
+        server = QnfServer.start(ServerConfig.of("pol", dir.resolve("data"), "127.0.0.1:" + (base + 1),
+                "127.0.0.1:" + (base + 2), Map.of(), false));
+        url = server.apiUrl();
+        QnfClient qnf = QnfClient.connect(url);
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
+        server.announced().get(60, TimeUnit.SECONDS);
+        qnf.createNetwork(new NetworkRequest("shop", "10.66.0.0/24", null, null, null, null, null, null, null, null,
+                null));
+        for (String app : new String[]{"web", "api", "db"}) {
+            qnf.allocate("shop", new AllocationRequest(app, null, null, app, null, null,
+                    Map.of("app", app, "k8s.qnf.dev/namespace", "shop")));
+        }
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Runs {@code qnf ARGS --endpoint URL}, capturing what it prints. */
+    synchronized Ran qnf(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            String[] all = new String[args.length + 2];
+            System.arraycopy(args, 0, all, 0, args.length);
+            all[args.length] = "--endpoint";
+            all[args.length + 1] = url;
+            int code = Qnf.run(all);
+            return new Ran(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    static String resource(String name) throws URISyntaxException {
+        return Path.of(Objects.requireNonNull(PolicyCliTest.class.getResource("/policy/" + name)).toURI()).toString();
+    }
+
+    @Test
+    void applyExplainRelabelAndABrokenFileThatIsRefused() throws Exception {
+        Ran denied = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080");
+        assertThat(denied.code()).as(denied.toString()).isZero();
+        assertThat(denied.out()).startsWith("DENY: shop/web -> shop/api tcp/8080").contains("denies by default");
+
+        Ran applied = qnf("policy", "apply", "-f", resource("shop.yaml"));
+        assertThat(applied.code()).as(applied.toString()).isZero();
+        assertThat(applied.out()).contains("applied 3 policies, 4 test(s) passed", "shop/api", "shop/web", "shop/db");
+
+        Ran allowed = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080");
+        assertThat(allowed.out()).startsWith("ALLOW: shop/web -> shop/api tcp/8080")
+                .contains("egress at shop/web: allow by shop/web egress[0]",
+                        "ingress at shop/api: allow by shop/api ingress[0]");
+
+        Ran broken = qnf("policy", "apply", "-f", resource("shop-broken.yaml"));
+        assertThat(broken.code()).isEqualTo(1);
+        assertThat(broken.err()).contains("FAILED_PRECONDITION", "1 of 2 policy test(s) failed; nothing applied",
+                "FAIL shop/web -> shop/api tcp/8080 expect allow: got deny");
+        assertThat(qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080").out())
+                .as("the refused file changed nothing").startsWith("ALLOW");
+
+        Ran list = qnf("policy", "list", "-n", "shop");
+        assertThat(list.out()).contains("NAMESPACE", "shop       api", "app=api", "1 allow");
+        Ran get = qnf("policy", "get", "shop/db");
+        assertThat(get.out()).contains("name: db", "port: 5432");
+
+        // web relabelled as legacy loses its identity's allow: the api policy selects app=web peers only
+        Ran label = qnf("endpoint", "label", "web", "app=legacy", "tier=old");
+        assertThat(label.code()).as(label.toString()).isZero();
+        assertThat(label.out()).contains("shop/web", "app=legacy", "tier=old");
+        assertThat(qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080").out())
+                .startsWith("DENY");
+        assertThat(qnf("policy", "identities").out()).contains("app=legacy", "tier=old");
+        assertThat(qnf("endpoint", "label", "shop/web", "app=web", "tier-").code()).isZero();
+        assertThat(qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080").out())
+                .startsWith("ALLOW");
+
+        assertThat(qnf("policy", "delete", "shop/web").code()).isZero();
+        assertThat(qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080").out())
+                .startsWith("DENY");
+        Ran again = qnf("policy", "delete", "shop/web");
+        assertThat(again.code()).isEqualTo(1);
+        assertThat(again.err()).contains("NOT_FOUND");
+    }
+
+    @Test
+    void kubernetesYamlImportsAndBadInputIsAClearError() throws Exception {
+        Ran dry = qnf("policy", "import", "--dry-run", resource("k8s-policies.yaml"));
+        assertThat(dry.code()).as(dry.toString()).isZero();
+        assertThat(dry.out()).contains("name: test-network-policy", "except:", "protocol: tcp");
+        assertThat(qnf("policy", "list", "-n", "locked").out()).doesNotContain("default-deny-ingress");
+
+        Ran imported = qnf("policy", "import", resource("k8s-policies.yaml"));
+        assertThat(imported.code()).as(imported.toString()).isZero();
+        assertThat(imported.out()).contains("applied 5 policies", "locked/default-deny-ingress");
+
+        Ran missing = qnf("policy", "apply", "-f", "/nonexistent/p.yaml");
+        assertThat(missing.code()).isEqualTo(2);
+        assertThat(missing.err()).contains("no such file");
+        Ran badExplain = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--proto", "gre",
+                "--port", "1");
+        assertThat(badExplain.code()).isEqualTo(1);
+        assertThat(badExplain.err()).contains("INVALID_ARGUMENT", "gre");
+        Ran badLabel = qnf("endpoint", "label", "shop/web", "oops");
+        assertThat(badLabel.code()).isEqualTo(2);
+        assertThat(badLabel.err()).contains("neither k=v");
+    }
+}
