@@ -3,8 +3,11 @@ package dev.qnf.cli;
 import dev.qnf.agent.AgentConfig;
 import dev.qnf.agent.NodeAgent;
 import dev.qnf.agent.dns.DnsRecords;
+import dev.qnf.agent.mesh.MeshConfig;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.pki.TlsFiles;
+import dev.qnf.fabric.net.IpAddress;
+import dev.qnf.fabric.net.UdpEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -60,15 +63,54 @@ final class AgentCommand implements Callable<Integer> {
             defaultValue = "10")
     int heartbeatSeconds;
 
+    @Option(names = "--site", description = "this node's site (default: default)")
+    String site;
+
+    @Option(names = "--wg-interface", paramLabel = "NAME",
+            description = "join the WireGuard mesh with this interface (must start with qwg, at most 15 characters)")
+    String wgInterface;
+
+    @Option(names = "--wg-port", description = "WireGuard UDP port (default: ${DEFAULT-VALUE})", defaultValue = "51820")
+    int wgPort;
+
+    @Option(names = "--wg-endpoint", paramLabel = "IP:PORT",
+            description = "what nodes of this site dial (default: the first --address and --wg-port)")
+    String wgEndpoint;
+
+    @Option(names = "--public-endpoint", paramLabel = "IP:PORT",
+            description = "what nodes of other sites dial; omit behind NAT (this node then dials out with keepalives)")
+    String publicEndpoint;
+
+    @Option(names = "--gateway", description = "forward between sites for nodes that cannot reach each other")
+    boolean gateway;
+
+    @Option(names = "--tunnel-address", paramLabel = "IP", description = "this node's address on the tunnel")
+    String tunnelAddress;
+
+    @Option(names = "--wg-keepalive", description = "keepalive seconds towards other sites behind NAT (default: ${DEFAULT-VALUE})",
+            defaultValue = "25")
+    int wgKeepalive;
+
+    @Option(names = "--wg-mtu", description = "tunnel MTU (default: the underlay link's MTU - 80)", defaultValue = "0")
+    int wgMtu;
+
     @Override
     public Integer call() throws Exception {
         if (!NetNs.isRoot()) {
             spec.commandLine().getErr().println("error: qnf agent programs the kernel and must run as root");
             return 1;
         }
+        MeshConfig mesh;
+        try {
+            mesh = mesh();
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
         AgentConfig config = AgentConfig.builder(node, endpoints).stateDir(stateDir).socket(socket).domain(domain)
                 .addresses(addresses).resync(Duration.ofSeconds(resyncSeconds))
-                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(TlsFiles.in(tlsDir)).build();
+                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(TlsFiles.in(tlsDir)).mesh(mesh)
+                .build();
         NodeAgent agent = NodeAgent.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -80,5 +122,28 @@ final class AgentCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;
+    }
+
+    /** The mesh settings from the flags, or null without --wg-interface. */
+    private MeshConfig mesh() {
+        if (wgInterface == null) {
+            if (publicEndpoint != null || gateway || tunnelAddress != null || wgEndpoint != null) {
+                throw new IllegalArgumentException("--public-endpoint, --gateway, --tunnel-address and --wg-endpoint"
+                        + " need --wg-interface");
+            }
+            return null;
+        }
+        UdpEndpoint endpoint;
+        if (wgEndpoint != null) {
+            endpoint = UdpEndpoint.parse(wgEndpoint);
+        } else if (!addresses.isEmpty()) {
+            endpoint = new UdpEndpoint(IpAddress.parse(addresses.get(0)), wgPort);
+        } else {
+            throw new IllegalArgumentException("--wg-interface needs --wg-endpoint or an --address to advertise");
+        }
+        return new MeshConfig(wgInterface, wgPort, endpoint,
+                publicEndpoint == null ? null : UdpEndpoint.parse(publicEndpoint), gateway,
+                tunnelAddress == null ? null : IpAddress.parse(tunnelAddress), wgKeepalive, wgMtu,
+                Duration.ofSeconds(2), site);
     }
 }

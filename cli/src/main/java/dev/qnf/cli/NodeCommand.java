@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 /** {@code qnf node}: the hosts of the fabric. Agents register themselves; these commands are for operators. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Hosts (nodes) of the fabric.",
-        subcommands = {NodeCommand.ListCmd.class, NodeCommand.Register.class, NodeCommand.Remove.class})
+        subcommands = {NodeCommand.ListCmd.class, NodeCommand.Register.class, NodeCommand.Remove.class,
+                RotateKeyCommand.class})
 final class NodeCommand {
 
     static void print(Output out, Object document, List<NodeView> rows) {

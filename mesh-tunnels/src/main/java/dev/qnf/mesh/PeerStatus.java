@@ -1,5 +1,6 @@
 package dev.qnf.mesh;
 
+import dev.qnf.fabric.net.UdpEndpoint;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.mesh.key.WgKey;
 

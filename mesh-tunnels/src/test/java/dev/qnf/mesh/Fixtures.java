@@ -1,5 +1,6 @@
 package dev.qnf.mesh;
 
+import dev.qnf.fabric.net.UdpEndpoint;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.mesh.key.WgKey;
 
@@ -25,6 +26,10 @@ public final class Fixtures {
 
     public static PeerStatus status(PeerConfig c, long rx) {
         return new PeerStatus(c.publicKey(), c.endpoint(), c.allowedIps(), c.keepaliveSeconds(), null, rx, 0);
+    }
+
+    public static WgKey keyOf(dev.qnf.fabric.model.Node n) {
+        return WgKey.fromBase64(n.publicKey());
     }
 
     public static List<Cidr> cidrs(String... s) {

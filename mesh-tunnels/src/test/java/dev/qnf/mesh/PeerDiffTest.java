@@ -1,5 +1,6 @@
 package dev.qnf.mesh;
 
+import dev.qnf.fabric.net.UdpEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

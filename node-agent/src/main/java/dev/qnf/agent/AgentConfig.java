@@ -3,6 +3,7 @@ package dev.qnf.agent;
 import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.agent.dns.DnsRecords;
 import dev.qnf.agent.dns.DnsServerConfig;
+import dev.qnf.agent.mesh.MeshConfig;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.fabric.model.Names;
 
@@ -30,10 +31,11 @@ import java.util.Objects;
  * @param cniThreads    CNI calls served at once
  * @param tls           this node's identity ({@code spiffe://<cluster>/node/<node>}) for mTLS to the control plane;
  *                      null only towards a plaintext test server
+ * @param mesh          the WireGuard mesh settings, or null for a host without inter-host traffic
  */
 public record AgentConfig(String node, List<String> endpoints, Path stateDir, Path socket, NetNs hostNs, String domain,
                           Duration resync, Duration heartbeat, int leaseSeconds, List<String> addresses, int dnsPort,
-                          Duration apiTimeout, int cniThreads, TlsFiles tls) {
+                          Duration apiTimeout, int cniThreads, TlsFiles tls, MeshConfig mesh) {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/qnf/agent");
     public static final Path DEFAULT_SOCKET = Path.of("/run/qnf/agent.sock");
 
@@ -72,6 +74,7 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
         private int dnsPort = DnsServerConfig.DNS_PORT;
         private Duration apiTimeout = Duration.ofSeconds(5);
         private int cniThreads = 4;
+        private MeshConfig mesh;
 
         private Builder(String node, List<String> endpoints) {
             this.node = node;
@@ -140,9 +143,15 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
             return this;
         }
 
+        /** Joins the WireGuard mesh (null: no mesh). */
+        public Builder mesh(MeshConfig mesh) {
+            this.mesh = mesh;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(node, endpoints, stateDir, socket, hostNs, domain, resync, heartbeat, leaseSeconds,
-                    addresses, dnsPort, apiTimeout, cniThreads, tls);
+                    addresses, dnsPort, apiTimeout, cniThreads, tls, mesh);
         }
     }
 }

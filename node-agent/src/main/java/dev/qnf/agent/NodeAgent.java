@@ -6,6 +6,7 @@ import dev.qnf.agent.control.ControlPlaneLink;
 import dev.qnf.agent.control.FabricView;
 import dev.qnf.agent.dns.DnsCounters;
 import dev.qnf.agent.dns.DnsServerConfig;
+import dev.qnf.agent.mesh.MeshPlane;
 import dev.qnf.agent.metrics.AgentMetrics;
 import dev.qnf.agent.netlink.Rtnetlink;
 import dev.qnf.agent.nft.NftFirewall;
@@ -14,8 +15,11 @@ import dev.qnf.agent.reconcile.HostSysctls;
 import dev.qnf.agent.reconcile.ReconcileLoop;
 import dev.qnf.agent.reconcile.Reconciler;
 import dev.qnf.agent.state.StateStore;
+import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
+import dev.qnf.mesh.device.WireGuardGo;
+import dev.qnf.mesh.key.NodeKeyFile;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +57,7 @@ public final class NodeAgent implements AutoCloseable {
     private final CniPlugin plugin;
     private final CniServer cni;
     private final ScheduledExecutorService housekeeping;
+    private final MeshPlane mesh;
 
     private NodeAgent(AgentConfig config) throws IOException {
         this.config = config;
@@ -69,9 +74,14 @@ public final class NodeAgent implements AutoCloseable {
                 config.stateDir(), store.attachments().size(), store.pendingReleases().size(), stored.revision());
         this.client = QnfClient.connect(config.endpoints().stream().map(URI::create).toList(), config.apiTimeout(),
                 config.tls());
-        this.link = new ControlPlaneLink(client, config.node(), new NodeRequest(null,
-                config.addresses().isEmpty() ? null : config.addresses(), null, config.leaseSeconds()),
-                config.heartbeat(), stored, new LinkEvents());
+        this.mesh = config.mesh() == null ? null : new MeshPlane(config.node(), config.mesh(),
+                NodeKeyFile.in(config.stateDir()), wireguardGo(config)::ensureRunning, host, config.hostNs(), client,
+                this::pokeLink);
+        if (mesh != null) {
+            reconciler.limitMtu(mesh.tunnelMtu());
+        }
+        this.link = new ControlPlaneLink(client, config.node(), this::registration, config.heartbeat(), stored,
+                new LinkEvents());
         this.loop = new ReconcileLoop(reconciler, store, link::view, config.node(), config.domain(), config.resync(),
                 metrics);
         this.plugin = new CniPlugin(config.node(), config.domain(), link, store, loop, metrics);
@@ -81,6 +91,25 @@ public final class NodeAgent implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** What each heartbeat registers: addresses, and with the mesh the public key and endpoints. */
+    private NodeRequest registration() {
+        return new NodeRequest(mesh == null ? null : config.mesh().site(),
+                config.addresses().isEmpty() ? null : config.addresses(),
+                mesh == null ? null : mesh.publicKey().base64(), config.leaseSeconds(),
+                mesh == null ? null : mesh.advertisement());
+    }
+
+    /** A rotated key is published by an immediate heartbeat rather than the next scheduled one. */
+    private void pokeLink() {
+        link.poke();
+    }
+
+    private static WireGuardGo wireguardGo(AgentConfig config) {
+        boolean own = config.hostNs().equals(NetNs.host());
+        return new WireGuardGo(config.mesh().ifname(), own ? null : config.hostNs().path(),
+                config.stateDir().resolve("wireguard-go-" + config.mesh().ifname() + ".log"), Duration.ofSeconds(30));
     }
 
     /** Starts an agent; it runs until {@link #close()}. */
@@ -101,8 +130,11 @@ public final class NodeAgent implements AutoCloseable {
         if (!first.ok()) {
             LOG.warn("agent {}: first pass incomplete ({}); retrying in the background", config.node(), first.errors());
         }
-        // 4. CNI
+        // 4. CNI, and the mesh (its device and peers converge in the background)
         cni.start();
+        if (mesh != null) {
+            mesh.start();
+        }
         // 5. control plane, periodic passes, queued releases
         link.start();
         loop.start();
@@ -126,6 +158,9 @@ public final class NodeAgent implements AutoCloseable {
         @Override
         public void viewChanged(FabricView view) {
             loop.trigger();
+            if (mesh != null) {
+                mesh.trigger();
+            }
         }
 
         @Override
@@ -166,6 +201,11 @@ public final class NodeAgent implements AutoCloseable {
         return link.connected() && loop.programmed();
     }
 
+    /** The mesh plane, or null without the mesh. */
+    public MeshPlane mesh() {
+        return mesh;
+    }
+
     public FabricView view() {
         return link.view();
     }
@@ -173,6 +213,9 @@ public final class NodeAgent implements AutoCloseable {
     /** Stops serving; the bridges, veths, rules and addresses stay (a restarted agent adopts them). */
     @Override
     public void close() {
+        if (mesh != null) {
+            mesh.close();
+        }
         link.close();
         cni.close();
         housekeeping.shutdownNow();

@@ -39,7 +39,8 @@ public final class NodesApi {
     @Put("/v1/nodes/{name}")
     public CompletableFuture<HttpResponse> register(@Param("name") String name, AggregatedHttpRequest req) {
         NodeRequest r = RestBodies.readOptional(req, NodeRequest.class, new NodeRequest(null, null, null, null));
-        return fabric.registerNode(new NodeInput(name, r.site(), r.addresses(), r.publicKey(), r.leaseSeconds()))
+        return fabric.registerNode(new NodeInput(name, r.site(), r.addresses(), r.publicKey(), r.leaseSeconds(),
+                r.mesh()))
                 .thenApply(a -> RestBodies.written(a.created(), Views.node(a.value(), a.revision())));
     }
 

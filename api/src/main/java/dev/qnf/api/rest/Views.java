@@ -45,7 +45,8 @@ public final class Views {
     }
 
     public static NodeView node(Node n, Long revision) {
-        return new NodeView(n.name(), n.site(), n.addresses(), n.publicKey(), n.leaseExpiresAtMillis(), revision);
+        return new NodeView(n.name(), n.site(), n.addresses(), n.publicKey(), n.leaseExpiresAtMillis(), revision,
+                n.mesh());
     }
 
     public static ClusterView cluster(ClusterInfo c) {

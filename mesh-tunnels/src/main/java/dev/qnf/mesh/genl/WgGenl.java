@@ -3,7 +3,7 @@ package dev.qnf.mesh.genl;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.mesh.DeviceUpdate;
 import dev.qnf.mesh.PeerConfig;
-import dev.qnf.mesh.UdpEndpoint;
+import dev.qnf.fabric.net.UdpEndpoint;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -6,7 +6,7 @@ import dev.qnf.mesh.DeviceUpdate;
 import dev.qnf.mesh.PeerConfig;
 import dev.qnf.mesh.PeerDiff;
 import dev.qnf.mesh.PeerStatus;
-import dev.qnf.mesh.UdpEndpoint;
+import dev.qnf.fabric.net.UdpEndpoint;
 import dev.qnf.mesh.key.WgKey;
 import dev.qnf.mesh.key.X25519;
 import org.junit.jupiter.api.AfterEach;

@@ -2,7 +2,7 @@ package dev.qnf.mesh.genl;
 
 import dev.qnf.mesh.DeviceUpdate;
 import dev.qnf.mesh.PeerConfig;
-import dev.qnf.mesh.UdpEndpoint;
+import dev.qnf.fabric.net.UdpEndpoint;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

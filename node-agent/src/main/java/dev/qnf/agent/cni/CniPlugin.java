@@ -59,7 +59,7 @@ public final class CniPlugin {
         this.control = control;
         this.store = store;
         this.loop = loop;
-        this.plumbing = new Plumbing(loop.reconciler().host());
+        this.plumbing = new Plumbing(loop.reconciler().host(), loop.reconciler()::mtuOf);
         this.metrics = metrics;
         this.releases = new ReleaseQueue(store, control, metrics, inflight);
     }

@@ -16,6 +16,7 @@ import dev.qnf.fabric.net.IpAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.IntUnaryOperator;
 
 /**
  * The kernel work of plugging one container interface in, and of checking it: a veth pair whose peer is created
@@ -25,9 +26,11 @@ import java.util.Optional;
  */
 final class Plumbing {
     private final LinkOps host;
+    private final IntUnaryOperator mtu;
 
-    Plumbing(LinkOps host) {
+    Plumbing(LinkOps host, IntUnaryOperator mtu) {
         this.host = host;
+        this.mtu = mtu;
     }
 
     /** Plugs {@code a} in (replacing a veth an earlier attempt left); returns the host end's MAC. */
@@ -36,7 +39,7 @@ final class Plumbing {
         NetNs ns = NetNs.of(a.netns());
         host.deleteLink(a.hostIf());
         try {
-            host.createVeth(a.hostIf(), a.ifName(), n.mtu(), ns);
+            host.createVeth(a.hostIf(), a.ifName(), mtu.applyAsInt(n.mtu()), ns);
         } catch (NetlinkException e) {
             if (e.is(Errno.EEXIST)) {
                 throw new CniError(CniError.CONFLICT, "interface " + a.ifName() + " already exists in " + a.netns(),

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The agent's link to the control plane: registers the node and renews its lease every {@code heartbeat}, keeps a
@@ -33,7 +34,7 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
 
     private final QnfClient client;
     private final String node;
-    private final NodeRequest registration;
+    private final Supplier<NodeRequest> registration;
     private final Duration heartbeat;
     private final Listener listener;
     private final Backoff backoff;
@@ -46,6 +47,12 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
     private Watching watching;
 
     public ControlPlaneLink(QnfClient client, String node, NodeRequest registration, Duration heartbeat,
+                            FabricView initial, Listener listener) {
+        this(client, node, () -> registration, heartbeat, initial, listener);
+    }
+
+    /** With a registration that may change (a rotated WireGuard key): read before every heartbeat. */
+    public ControlPlaneLink(QnfClient client, String node, Supplier<NodeRequest> registration, Duration heartbeat,
                             FabricView initial, Listener listener) {
         this.client = Objects.requireNonNull(client);
         this.node = node;
@@ -99,7 +106,7 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
         while (!closed) {
             Duration pause;
             try {
-                client.registerNode(node, registration);
+                client.registerNode(node, registration.get());
                 setConnected(true);
                 ensureWatching();
                 backoff.reset();

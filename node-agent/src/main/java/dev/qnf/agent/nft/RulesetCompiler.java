@@ -32,6 +32,9 @@ import java.util.TreeMap;
  * Every command names one of {@link #TABLES}; nothing here can touch another table.
  */
 public final class RulesetCompiler {
+    /** Names of WireGuard mesh interfaces start with this (see docs/mesh.md); their traffic is network traffic. */
+    public static final String MESH_IFNAME_PREFIX = "qwg";
+
     public static final String FILTER = "inet qnf";
     public static final String NAT4 = "ip qnf-nat";
     public static final String NAT6 = "ip6 qnf-nat";
@@ -250,15 +253,18 @@ public final class RulesetCompiler {
 
     private static Table filterTable(Ruleset r) {
         Map<String, Chain> chains = new LinkedHashMap<>();
-        chains.put("forward", new Chain("forward", new Hook("filter", "forward", "filter - 5", -5), List.of(
+        List<String> forward = new ArrayList<>(List.of(
                 "iifname != @bridges oifname != @bridges accept comment \"not QNF traffic\"",
                 "ct state established,related accept",
                 "ct state invalid drop",
-                "iifname . oifname vmap @intra comment \"within a network: its policy chain\"",
+                "iifname . oifname vmap @intra comment \"within a network: its policy chain\""));
+        forward.addAll(meshRules());
+        forward.addAll(List.of(
                 "oifname @bridges ct status dnat goto pol comment \"published ports\"",
                 "iifname @bridges oifname @bridges drop comment \"networks are isolated\"",
                 "iifname @egress goto pol comment \"NAT networks reach the outside\"",
-                "drop comment \"anything else to or from a QNF network\"")));
+                "drop comment \"anything else to or from a QNF network\""));
+        chains.put("forward", new Chain("forward", new Hook("filter", "forward", "filter - 5", -5), List.copyOf(forward)));
         for (Network n : r.networks().values()) {
             chains.put(netChain(n), new Chain(netChain(n), null, List.of("goto " + PolicyLayout.POLICY)));
         }
@@ -278,6 +284,15 @@ public final class RulesetCompiler {
         put(sets, new NftSet("egress", "ifname", null, Set.of(), egress));
         put(sets, new NftSet("intra", "ifname . ifname", "verdict", Set.of(), intra));
         Map<IpAddress, Integer> known = r.policy().addressIdentities();
+        for (int family : new int[]{4, 6}) {
+            Map<String, String> mesh = new LinkedHashMap<>();
+            for (Network n : r.networks().values()) {
+                if (n.cidr(family) != null) {
+                    mesh.put(quote(n.bridge()) + " . " + n.cidr(family), "goto " + netChain(n));
+                }
+            }
+            put(sets, new NftSet("mesh" + family, "ifname . " + addrType(family), "verdict", Set.of("interval"), mesh));
+        }
         for (int family : new int[]{4, 6}) {
             List<Endpoint> eps = sortedBy(r.endpoints().values(), family);
             Map<String, String> all = new LinkedHashMap<>();
@@ -345,6 +360,22 @@ public final class RulesetCompiler {
                 Set.of(), ports));
         put(sets, new NftSet("nets" + family, addrType(family), "verdict", Set.of("interval"), nets));
         return new Table(family == 4 ? NAT4 : NAT6, chains, sets);
+    }
+
+    /**
+     * The WireGuard mesh extends every network to other hosts: a packet between a network's bridge and a mesh
+     * interface ({@value #MESH_IFNAME_PREFIX}*) whose remote address is in that network is traffic within the
+     * network and goes to its policy chain, like bridge-to-bridge traffic; a remote address of another network
+     * matches no element and falls through to the isolation drop. Static rules over the {@code mesh4}/{@code mesh6}
+     * maps (bridge . prefix), so a network still comes and goes as elements only.
+     */
+    private static List<String> meshRules() {
+        String mesh = quote(MESH_IFNAME_PREFIX + "*");
+        return List.of(
+                "oifname " + mesh + " iifname . ip daddr vmap @mesh4 comment \"to the network on remote hosts\"",
+                "iifname " + mesh + " oifname . ip saddr vmap @mesh4 comment \"from the network on remote hosts\"",
+                "oifname " + mesh + " iifname . ip6 daddr vmap @mesh6 comment \"to the network on remote hosts\"",
+                "iifname " + mesh + " oifname . ip6 saddr vmap @mesh6 comment \"from the network on remote hosts\"");
     }
 
     static String netChain(Network n) {

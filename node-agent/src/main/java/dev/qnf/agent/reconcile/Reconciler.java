@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
  */
 public final class Reconciler {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
+    private volatile int mtuLimit = Integer.MAX_VALUE;
     private static final Cidr LINK_LOCAL6 = Cidr.parse("fe80::/10");
 
     /** {@code APPLY}: incremental firewall change; {@code ADOPT}: rewrite QNF's tables whatever they hold. */
@@ -106,6 +107,19 @@ public final class Reconciler {
         }
     }
 
+    /**
+     * Caps the MTU of bridges and container interfaces, whatever their network asks for: with the WireGuard mesh a
+     * container's packets must fit the tunnel, or large packets to other hosts are lost.
+     */
+    public void limitMtu(int limit) {
+        this.mtuLimit = limit;
+    }
+
+    /** The MTU this host gives a network's bridge and containers. */
+    public int mtuOf(int networkMtu) {
+        return Math.min(networkMtu, mtuLimit);
+    }
+
     /** The fast path of a CNI verb: one network's bridge, before plugging a container into it. */
     public void ensureBridge(DesiredState.HostNetwork network) {
         lock.lock();
@@ -142,9 +156,10 @@ public final class Reconciler {
     private void bridge(DesiredState.HostNetwork hn, Optional<Link> existing, List<String> changes) {
         Network n = hn.network();
         String name = hn.bridge();
-        if (existing.isEmpty() || !existing.get().isBridge() || existing.get().mtu() != n.mtu()) {
-            host.createBridge(name, n.mtu());
-            changes.add(existing.isEmpty() ? "created bridge " + name : "set bridge " + name + " mtu " + n.mtu());
+        int mtu = mtuOf(n.mtu());
+        if (existing.isEmpty() || !existing.get().isBridge() || existing.get().mtu() != mtu) {
+            host.createBridge(name, mtu);
+            changes.add(existing.isEmpty() ? "created bridge " + name : "set bridge " + name + " mtu " + mtu);
         }
         Link link = host.link(name).orElseThrow(() -> new IllegalStateException("bridge " + name + " vanished"));
         String mac = HostNames.bridgeMac(n);

@@ -35,6 +35,8 @@ class RulesetCompilerTest {
                 add set inet qnf bridges { type ifname; }
                 add set inet qnf egress { type ifname; }
                 add map inet qnf intra { type ifname . ifname : verdict; }
+                add map inet qnf mesh4 { type ifname . ipv4_addr : verdict; flags interval; }
+                add map inet qnf mesh6 { type ifname . ipv6_addr : verdict; flags interval; }
                 add set inet qnf ep4 { type ipv4_addr; }
                 add map inet qnf ident4 { type ipv4_addr : mark; }
                 add set inet qnf ep6 { type ipv6_addr; }
@@ -58,6 +60,8 @@ class RulesetCompilerTest {
                 flush set inet qnf bridges
                 flush set inet qnf egress
                 flush map inet qnf intra
+                flush map inet qnf mesh4
+                flush map inet qnf mesh6
                 flush set inet qnf ep4
                 flush map inet qnf ident4
                 flush set inet qnf ep6
@@ -82,6 +86,10 @@ class RulesetCompilerTest {
                 add rule inet qnf forward ct state established,related accept
                 add rule inet qnf forward ct state invalid drop
                 add rule inet qnf forward iifname . oifname vmap @intra comment "within a network: its policy chain"
+                add rule inet qnf forward oifname "qwg*" iifname . ip daddr vmap @mesh4 comment "to the network on remote hosts"
+                add rule inet qnf forward iifname "qwg*" oifname . ip saddr vmap @mesh4 comment "from the network on remote hosts"
+                add rule inet qnf forward oifname "qwg*" iifname . ip6 daddr vmap @mesh6 comment "to the network on remote hosts"
+                add rule inet qnf forward iifname "qwg*" oifname . ip6 saddr vmap @mesh6 comment "from the network on remote hosts"
                 add rule inet qnf forward oifname @bridges ct status dnat goto pol comment "published ports"
                 add rule inet qnf forward iifname @bridges oifname @bridges drop comment "networks are isolated"
                 add rule inet qnf forward iifname @egress goto pol comment "NAT networks reach the outside"
@@ -115,6 +123,7 @@ class RulesetCompilerTest {
                 add element inet qnf bridges { "qbr-a" }
                 add element inet qnf egress { "qbr-a" }
                 add element inet qnf intra { "qbr-a" . "qbr-a" : goto net-a }
+                add element inet qnf mesh4 { "qbr-a" . 10.1.0.0/24 : goto net-a }
                 add element inet qnf ep4 { 10.1.0.2 }
                 add element inet qnf ident4 { 10.1.0.2 : 7 }
                 add element inet qnf net4-a { 10.1.0.2 }
@@ -200,6 +209,8 @@ class RulesetCompilerTest {
                 add rule inet qnf net-b goto pol
                 add element inet qnf bridges { "qbr-b" }
                 add element inet qnf intra { "qbr-b" . "qbr-b" : goto net-b }
+                add element inet qnf mesh4 { "qbr-b" . 10.2.0.0/24 : goto net-b }
+                add element inet qnf mesh6 { "qbr-b" . fd00:2::/64 : goto net-b }
                 add chain ip qnf-nat post-b
                 add rule ip qnf-nat post-b oifname "qbr-b" ct status dnat masquerade comment "hairpin: a published port reached from its own network"
                 add element ip qnf-nat nets4 { 10.2.0.0/24 : jump post-b }
@@ -222,6 +233,8 @@ class RulesetCompilerTest {
         assertThat(RulesetCompiler.diff(withB, SMALL)).isEqualTo("""
                 delete element inet qnf bridges { "qbr-b" }
                 delete element inet qnf intra { "qbr-b" . "qbr-b" }
+                delete element inet qnf mesh4 { "qbr-b" . 10.2.0.0/24 }
+                delete element inet qnf mesh6 { "qbr-b" . fd00:2::/64 }
                 flush chain inet qnf net-b
                 delete set inet qnf net4-b
                 delete set inet qnf net6-b

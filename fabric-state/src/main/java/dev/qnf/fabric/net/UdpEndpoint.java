@@ -1,7 +1,6 @@
-package dev.qnf.mesh;
+package dev.qnf.fabric.net;
 
 import dev.qnf.fabric.InvalidInputException;
-import dev.qnf.fabric.net.IpAddress;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -59,7 +58,7 @@ public record UdpEndpoint(IpAddress ip, int port) {
         return out;
     }
 
-    static IpAddress fromBytes(byte[] raw) {
+    public static IpAddress fromBytes(byte[] raw) {
         return IpAddress.of(raw.length == 4 ? 4 : 6, new BigInteger(1, Arrays.copyOf(raw, raw.length)));
     }
 
