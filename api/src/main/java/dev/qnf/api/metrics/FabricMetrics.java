@@ -18,7 +18,7 @@ import java.util.function.ToDoubleFunction;
 public final class FabricMetrics {
     static final List<String> ROLES = List.of("LEADER", "FOLLOWER", "CANDIDATE", "LISTENER", "UNKNOWN");
     static final List<String> KINDS = List.of(ResourceKey.NETWORK, ResourceKey.ENDPOINT, ResourceKey.NODE,
-            ResourceKey.BLOCK, ResourceKey.MEMBER);
+            ResourceKey.BLOCK, ResourceKey.MEMBER, ResourceKey.POLICY, ResourceKey.IDENTITY);
 
     private FabricMetrics() {
     }
