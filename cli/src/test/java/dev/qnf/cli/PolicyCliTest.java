@@ -3,6 +3,8 @@ package dev.qnf.cli;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -17,6 +19,7 @@ import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +35,8 @@ import static org.awaitility.Awaitility.await;
 class PolicyCliTest {
     QnfServer server;
     String url;
+    /** The admin identity the commands present (--tls-dir), from the test's own cluster CA. */
+    Path adminTls;
 
     /** What one command printed, and its exit code. */
     record Ran(int code, String out, String err) {
@@ -40,10 +45,13 @@ class PolicyCliTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         int base = Ports.freeBase(2);
+        ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "pol.qnf");
         server = QnfServer.start(ServerConfig.of("pol", dir.resolve("data"), "127.0.0.1:" + (base + 1),
-                "127.0.0.1:" + (base + 2), Map.of(), false));
+                "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("pol", dir.resolve("server-tls"),
+                List.of("127.0.0.1", "localhost"))));
         url = server.apiUrl();
-        QnfClient qnf = QnfClient.connect(url);
+        adminTls = pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")).cert().getParent();
+        QnfClient qnf = QnfClient.connect(pki.issueUser("setup", Role.ADMIN, dir.resolve("setup")), url);
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
         server.announced().get(60, TimeUnit.SECONDS);
         qnf.createNetwork(new NetworkRequest("shop", "10.66.0.0/24", null, null, null, null, null, null, null, null,
@@ -61,7 +69,7 @@ class PolicyCliTest {
         }
     }
 
-    /** Runs {@code qnf ARGS --endpoint URL}, capturing what it prints. */
+    /** Runs {@code qnf ARGS --endpoint URL --tls-dir ADMIN}, capturing what it prints. */
     synchronized Ran qnf(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
@@ -70,10 +78,12 @@ class PolicyCliTest {
         try {
             System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 2];
+            String[] all = new String[args.length + 4];
             System.arraycopy(args, 0, all, 0, args.length);
             all[args.length] = "--endpoint";
             all[args.length + 1] = url;
+            all[args.length + 2] = "--tls-dir";
+            all[args.length + 3] = adminTls.toString();
             int code = Qnf.run(all);
             return new Ran(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
         } finally {

@@ -13,7 +13,7 @@ import dev.qnf.api.json.LabelRequest;
 import dev.qnf.api.json.PolicyApplied;
 import dev.qnf.api.json.PolicyFile;
 import dev.qnf.api.json.PolicyList;
-import dev.qnf.api.json.PolicyViews;
+import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.service.FabricService;
 import dev.qnf.fabric.InvalidInputException;
 import dev.qnf.fabric.command.ApplyPolicies;
@@ -33,7 +33,7 @@ public final class PoliciesApi {
     /** A policy file: 201 when a policy was created, 200 otherwise, 409 FAILED_PRECONDITION when a test fails. */
     @Post("/v1/policies")
     public CompletableFuture<HttpResponse> apply(AggregatedHttpRequest req) {
-        ApplyPolicies command = FabricService.applyCommand(RestBodies.read(req, PolicyFile.class));
+        ApplyPolicies command = PolicyViews.toCommand(RestBodies.read(req, PolicyFile.class));
         return fabric.applyPolicies(command).thenApply(a -> RestBodies.written(a.created(), new PolicyApplied(
                 a.value().policies().stream().map(Policy::ref).toList(), a.value().tests().size(), a.revision())));
     }

@@ -9,7 +9,7 @@ import dev.qnf.api.json.Json;
 import dev.qnf.api.json.MemberView;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeView;
-import dev.qnf.api.json.PolicyViews;
+import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.service.ClusterInfo;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;

@@ -5,8 +5,6 @@ import dev.qnf.api.backend.FabricBackend;
 import dev.qnf.api.backend.Subscription;
 import dev.qnf.api.backend.WatchListener;
 import dev.qnf.api.errors.ApiException;
-import dev.qnf.api.json.PolicyFile;
-import dev.qnf.api.json.PolicyViews;
 import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.DeleteNetwork;
@@ -115,14 +113,6 @@ public final class FabricService {
     }
 
     // ------------------------------------------------------------------ policy
-
-    /** The policies and defaults of an apply, validated; for {@link #applyPolicies}. */
-    public static ApplyPolicies applyCommand(PolicyFile file) {
-        if (file == null) {
-            throw ApiException.invalid("a policy file needs policies, defaults or tests");
-        }
-        return new ApplyPolicies(PolicyViews.toPolicies(file), PolicyViews.toDefaults(file), PolicyViews.toTests(file));
-    }
 
     /**
      * Applies policies and defaults if every test passes on the resulting state, checked atomically with the write;

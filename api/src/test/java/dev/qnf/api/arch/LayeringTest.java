@@ -36,6 +36,13 @@ class LayeringTest {
     }
 
     @Test
+    void policyTranslationIsSharedWithClientsSoImportsNoServerStack() throws IOException {
+        assertThat(importsIn(MAIN.resolve("policy"))).noneMatch(i -> i.startsWith("com.linecorp.")
+                || i.startsWith("io.grpc.") || i.startsWith("dev.qnf.consensus.") || i.startsWith("io.micrometer.")
+                || (i.startsWith("dev.qnf.api.") && !i.startsWith("dev.qnf.api.json.")));
+    }
+
+    @Test
     void onlyTheBackendAdapterKnowsConsensus() throws IOException {
         try (Stream<Path> pkgs = Files.list(MAIN)) {
             for (Path pkg : pkgs.filter(Files::isDirectory).toList()) {

@@ -5,7 +5,7 @@ import dev.qnf.api.json.IdentityView;
 import dev.qnf.api.json.Json;
 import dev.qnf.api.json.PolicyDefaultView;
 import dev.qnf.api.json.PolicyView;
-import dev.qnf.api.json.PolicyViews;
+import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.testing.Http;
 import dev.qnf.api.testing.ReplicaServers;
 import dev.qnf.api.testing.Target;

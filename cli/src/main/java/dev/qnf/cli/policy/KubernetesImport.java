@@ -3,7 +3,7 @@ package dev.qnf.cli.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qnf.api.json.PeerView;
 import dev.qnf.api.json.PolicyView;
-import dev.qnf.api.json.PolicyViews;
+import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.json.PortView;
 import dev.qnf.api.json.RuleView;
 import dev.qnf.api.json.SelectorView;

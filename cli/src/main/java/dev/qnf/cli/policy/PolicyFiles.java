@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.qnf.api.json.PolicyFile;
-import dev.qnf.api.json.PolicyViews;
+import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.fabric.InvalidInputException;
 
 import java.io.IOException;

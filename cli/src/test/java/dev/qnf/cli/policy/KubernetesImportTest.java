@@ -1,7 +1,7 @@
 package dev.qnf.cli.policy;
 
 import dev.qnf.api.json.PolicyView;
-import dev.qnf.api.json.PolicyViews;
+import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.fabric.InvalidInputException;
 import dev.qnf.fabric.command.Allocate;
 import dev.qnf.fabric.command.ApplyPolicies;

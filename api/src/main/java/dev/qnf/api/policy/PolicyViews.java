@@ -1,6 +1,16 @@
-package dev.qnf.api.json;
+package dev.qnf.api.policy;
 
+import dev.qnf.api.json.IdentityView;
+import dev.qnf.api.json.PeerView;
+import dev.qnf.api.json.PolicyDefaultView;
+import dev.qnf.api.json.PolicyFile;
+import dev.qnf.api.json.PolicyTestView;
+import dev.qnf.api.json.PolicyView;
+import dev.qnf.api.json.PortView;
+import dev.qnf.api.json.RuleView;
+import dev.qnf.api.json.SelectorView;
 import dev.qnf.fabric.InvalidInputException;
+import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
@@ -52,6 +62,14 @@ public final class PolicyViews {
         } catch (InvalidInputException e) {
             throw new InvalidInputException(where + ": " + e.getMessage());
         }
+    }
+
+    /** A whole policy file as one command: every policy, default and test validated. */
+    public static ApplyPolicies toCommand(PolicyFile f) {
+        if (f == null) {
+            throw new InvalidInputException("a policy file needs policies, defaults or tests");
+        }
+        return new ApplyPolicies(toPolicies(f), toDefaults(f), toTests(f));
     }
 
     public static List<Policy> toPolicies(PolicyFile f) {
