@@ -37,13 +37,15 @@ public final class Authorizer {
             Map.entry("DELETE /v1/tokens/:id", Permission.SECURITY),
             Map.entry("POST /v1/nodes/:name/revoke", Permission.SECURITY));
 
-    /** Node-scoped writes: a node may perform these on itself only (which node: see NodeRestriction). */
+    /**
+     * Node-scoped writes: a node may perform these on itself only (which node: {@link NodeRestriction}). REST only:
+     * the agent speaks REST, and keeping nodes off gRPC writes keeps the restriction in one place.
+     */
     private static final Set<String> NODE_WRITES = Set.of(
             "PUT /v1/nodes/:name", "DELETE /v1/nodes/:name",
             "POST /v1/networks/:name/allocations", "DELETE /v1/networks/:name/allocations/:endpoint",
             "POST /v1/networks/:name/allocations/:endpoint/labels",
-            "POST /v1/certificates/renew",
-            "qnf.v1.Nodes/Register", "qnf.v1.Nodes/Remove", "qnf.v1.Ipam/Allocate", "qnf.v1.Ipam/Release");
+            "POST /v1/certificates/renew");
 
     public static Permission permission(String operation) {
         Permission explicit = EXPLICIT.get(operation);

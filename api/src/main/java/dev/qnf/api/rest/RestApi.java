@@ -2,9 +2,13 @@ package dev.qnf.api.rest;
 
 import com.linecorp.armeria.server.ServerBuilder;
 import dev.qnf.api.auth.AccessControl;
+import dev.qnf.api.auth.NodeRestriction;
 import dev.qnf.api.auth.RestAuthDecorator;
 import dev.qnf.api.service.ClusterService;
 import dev.qnf.api.service.FabricService;
+import dev.qnf.fabric.model.Endpoint;
+
+import java.util.Optional;
 
 /** Mounts the REST resources: the {@code /v1} API behind the auth decorator, health endpoints open. */
 public final class RestApi {
@@ -14,9 +18,14 @@ public final class RestApi {
     public static void install(ServerBuilder sb, FabricService fabric, ClusterService cluster, AccessControl access) {
         RestErrors errors = new RestErrors();
         RestAuthDecorator auth = new RestAuthDecorator(access);
+        NodeRestriction nodes = new NodeRestriction((network, endpoint) -> fabric.allocations(network, true)
+                .handle((list, e) -> e != null ? Optional.<String>empty() : list.value().stream()
+                        .filter(a -> a.id().equals(endpoint)).map(Endpoint::node).findFirst()));
         for (Object resource : new Object[]{new NetworksApi(fabric), new NodesApi(fabric), new ClusterApi(cluster),
                 new WatchApi(fabric), new PoliciesApi(fabric)}) {
-            sb.annotatedService().exceptionHandlers(errors).decorator(auth).build(resource);
+            // authentication and role first (outer), then the node restriction, which needs the caller
+            sb.annotatedService().exceptionHandlers(errors)
+                    .decorator(service -> service.decorate(nodes).decorate(auth)).build(resource);
         }
         sb.annotatedService().exceptionHandlers(errors).build(new HealthApi(cluster));
     }

@@ -2,6 +2,7 @@ package dev.qnf.api.pki;
 
 import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.server.QnfServer;
@@ -91,6 +92,37 @@ class MutualTlsTest {
             assertThatThrownBy(() -> node.removeMember("s1"))
                     .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
         }
+    }
+
+    @Test
+    void nodeAMayNotTouchNodeBsRecordOrEndpoints() {
+        try (QnfClient admin = QnfClient.connect(pki.admin(), server.apiUrl());
+             QnfClient a = QnfClient.connect(pki.node("node-a"), server.apiUrl())) {
+            admin.createNetwork(network("nr", "10.40.0.0/24"));
+            admin.registerNode("node-b", new NodeRequest(null, List.of("10.1.1.2"), null, null));
+            admin.allocate("nr", new AllocationRequest("b-web", "node-b", null));
+
+            assertDenied(() -> a.registerNode("node-b", new NodeRequest(null, List.of("10.6.6.6"), null, null)));
+            assertDenied(() -> a.removeNode("node-b"));
+            assertDenied(() -> a.allocate("nr", new AllocationRequest("a-spoof", "node-b", null)));
+            assertDenied(() -> a.allocate("nr", AllocationRequest.of("a-nonode")));
+            assertDenied(() -> a.release("nr", "b-web"));
+            assertThat(admin.listAllocations("nr").allocations()).as("refusals change nothing")
+                    .extracting(v -> v.endpoint()).containsExactly("b-web");
+            assertThat(admin.getNode("node-b").addresses()).containsExactly("10.1.1.2");
+
+            a.registerNode("node-a", new NodeRequest(null, List.of("10.1.1.1"), null, null));
+            assertThat(a.allocate("nr", new AllocationRequest("a-web", "node-a", null)).value().node())
+                    .isEqualTo("node-a");
+            a.release("nr", "a-web");
+        }
+    }
+
+    private static void assertDenied(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(QnfApiException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(403);
+            assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+        });
     }
 
     @Test
