@@ -1,0 +1,76 @@
+package dev.qnf.api.pki;
+
+import dev.qnf.api.backend.ReplicaBackend;
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.ClusterView;
+import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerConfig;
+import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.TestPki;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Raft traffic is mutual TLS between server identities. Two servers of a three-member group run; the third
+ * member's place (id s3, its Raft address) is taken by impostors holding no server certificate of this cluster: a
+ * server certificate of another CA, a node certificate of this CA, no TLS at all. Without mTLS the impostor would
+ * simply be s3 and receive the log within a second; with it, it receives nothing, and the cluster keeps its
+ * leader and term and keeps serving.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class RaftPeerTlsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void peersWithoutAServerCertificateOfTheClusterCannotJoinOrDisturb() throws Exception {
+        TestPki pki = TestPki.create(dir.resolve("pki"));
+        Map<String, String> peers = Map.of("s1", "127.0.0.1:" + Ports.free(), "s2", "127.0.0.1:" + Ports.free(),
+                "s3", "127.0.0.1:" + Ports.free());
+        try (QnfServer s1 = QnfServer.start(pki.secure(server("s1", peers)));
+             QnfServer s2 = QnfServer.start(pki.secure(server("s2", peers)));
+             QnfClient admin = QnfClient.connect(pki.admin(), s1.apiUrl(), s2.apiUrl())) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
+            admin.createNetwork(new NetworkRequest("calm", "10.77.0.0/24", null, null, null, null, null, null, null,
+                    null, null));
+            ClusterView before = admin.cluster();
+
+            TestPki foreign = TestPki.create(dir.resolve("foreign"));
+            impostorLearnsNothing("foreign-ca", peers, ReloadingIdentity.of(foreign.server("s3")));
+            impostorLearnsNothing("node-cert", peers, ReloadingIdentity.of(pki.node("s3")));
+            impostorLearnsNothing("plaintext", peers, null);
+
+            ClusterView after = admin.cluster();
+            assertThat(after.leader()).isEqualTo(before.leader());
+            assertThat(after.term()).isEqualTo(before.term());
+            assertThat(admin.getNetwork("calm").cidr()).isEqualTo("10.77.0.0/24");
+        }
+    }
+
+    private ServerConfig server(String id, Map<String, String> peers) {
+        return ServerConfig.of(id, dir.resolve(id), peers.get(id), "127.0.0.1:" + Ports.free(), peers, false);
+    }
+
+    /** Runs an impostor as s3 for several election timeouts: its state stays empty (it never got an append). */
+    private void impostorLearnsNothing(String name, Map<String, String> peers, ReloadingIdentity identity)
+            throws Exception {
+        try (ReplicaBackend impostor = ReplicaBackend.start("s3", dir.resolve(name), peers.get("s3"), peers,
+                Duration.ofSeconds(5), new SimpleMeterRegistry(), identity)) {
+            await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(20)).until(() ->
+                    impostor.read(true).get(5, TimeUnit.SECONDS).revision() == 0);
+        }
+    }
+}
