@@ -1,0 +1,265 @@
+package dev.qnf.cli;
+
+import dev.qnf.agent.sys.NetNs;
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.pki.ClusterPki;
+import dev.qnf.api.pki.Role;
+import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerConfig;
+import org.junit.jupiter.api.Assumptions;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Simulated hosts on one machine for the mesh tests: an underlay namespace holding bridges (LAN segments), joined to
+ * the test's namespace where an in-process control plane (mTLS) listens; hosts as namespaces on a segment, each with
+ * its own {@code qnf agent} process and WireGuard interface; NAT routers; containers as namespaces plugged in through
+ * a host's CNI socket. Names carry the pid and a tag, and {@link #close} removes everything it made, pass or fail.
+ */
+final class MeshLab implements AutoCloseable {
+    static final String NETWORK = "meshnet";
+
+    final String tag;
+    final String subnet;
+    final Path dir;
+    final String underlay;
+    private final String rootVeth;
+    private final List<Host> hosts = new ArrayList<>();
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<DemoSandboxes> sandboxes = new ArrayList<>();
+    ClusterPki pki;
+    QnfServer server;
+    QnfClient client;
+
+    /** One simulated host: its namespace, agent process and container. */
+    final class Host {
+        final String node;
+        final String ns;
+        final String wg;
+        final String address;
+        final Path home;
+        final List<String> agentArgs;
+        Path tls;
+        Process agent;
+        String containerIp;
+
+        Host(String node, String address, List<String> agentArgs) {
+            this.node = node;
+            this.ns = "qmh" + node + "-" + tag;
+            this.wg = "qwg" + tag + node;
+            this.address = address;
+            this.home = dir.resolve(node);
+            this.agentArgs = agentArgs;
+        }
+
+        Path state() {
+            return home.resolve("agent-state");
+        }
+
+        void start() throws IOException {
+            if (tls == null) {
+                tls = pki.issueNode(node, home.resolve("tls")).cert().getParent();
+            }
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:CICompilerCount=1",
+                    "-cp", System.getProperty("java.class.path"), "dev.qnf.cli.Qnf",
+                    "agent", "--node", node, "--endpoint", server.apiUrl().toString(), "--state-dir",
+                    state().toString(), "--tls-dir", tls.toString(), "--socket", DevAgent.socket(home).toString(),
+                    "--address", address, "--heartbeat-seconds", "2", "--resync-seconds", "10",
+                    "--wg-interface", wg, "--wg-port", "51820"));
+            cmd.addAll(agentArgs);
+            Files.createDirectories(home);
+            agent = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("agent.log").toFile())).start();
+        }
+
+        void stop() throws InterruptedException {
+            if (agent != null && agent.isAlive()) {
+                agent.destroy();
+                if (!agent.waitFor(20, TimeUnit.SECONDS)) {
+                    agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            }
+        }
+
+        /** `wg show IFNAME what` (the UAPI sockets of every namespace are in one directory). */
+        String wg(String what) {
+            return sh("wg", "show", wg, what);
+        }
+
+        String container() {
+            return "m" + tag + node;
+        }
+
+        NetNs containerNs() {
+            return NetNs.named("qnf-demo-" + container());
+        }
+
+        String inContainer(String... cmd) {
+            List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", "qnf-demo-" + container()));
+            full.addAll(List.of(cmd));
+            return sh(full.toArray(String[]::new));
+        }
+
+        boolean ping(Host to) {
+            try {
+                inContainer("ping", "-c", "1", "-W", "1", to.containerIp);
+                return true;
+            } catch (IllegalStateException e) {
+                return false;
+            }
+        }
+    }
+
+    /** @param subnet the first three octets of the public segment, with the dot ("172.31.213.") */
+    MeshLab(Path dir, String tag, String subnet) {
+        this.dir = dir;
+        this.tag = tag;
+        this.subnet = subnet;
+        this.underlay = "qmu" + tag;
+        this.rootVeth = "qmr" + tag;
+    }
+
+    static void assumeCapable() throws Exception {
+        Assumptions.assumeTrue(NetNs.isRoot(), "needs root");
+        Assumptions.assumeTrue(new ProcessBuilder("which", "wireguard-go").start().waitFor() == 0, "needs wireguard-go");
+    }
+
+    /** The underlay with its public segment "ul" (the control plane at .254 of it), the server and the network. */
+    MeshLab start() throws Exception {
+        addNs(underlay);
+        segment("ul");
+        sh("ip", "link", "add", rootVeth, "type", "veth", "peer", "name", "cp", "netns", underlay);
+        sh("ip", "addr", "add", subnet + "254/24", "dev", rootVeth);
+        sh("ip", "link", "set", rootVeth, "up");
+        sh("ip", "-n", underlay, "link", "set", "cp", "master", "ul", "up");
+        pki = ClusterPki.create(dir.resolve("ca"), "mesh.qnf");
+        server = QnfServer.start(ServerConfig.of("mesh", dir.resolve("server"), "127.0.0.1:" + freePort(),
+                subnet + "254:" + freePort(), Map.of(), false).withTls(pki.issueServer("mesh",
+                dir.resolve("server-tls"), List.of(subnet + "254"))));
+        client = QnfClient.connect(pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")), server.apiUrl());
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.readiness().ready());
+        client.createNetwork(new NetworkRequest(NETWORK, "10.213.0.0/16", null, null, null, null, false, 24, null,
+                null, null));
+        return this;
+    }
+
+    /** A LAN segment: a bridge in the underlay namespace. */
+    void segment(String bridge) {
+        sh("ip", "-n", underlay, "link", "add", bridge, "type", "bridge");
+        sh("ip", "-n", underlay, "link", "set", bridge, "up");
+    }
+
+    /** A host on {@code bridge} with {@code address}/24 (default route via {@code gateway} if not null). */
+    Host host(String node, String bridge, String address, String gateway, String... agentArgs) throws IOException {
+        Host h = new Host(node, address, List.of(agentArgs));
+        hosts.add(h);
+        addNs(h.ns);
+        plug(h.ns, "eth0", bridge, address);
+        if (gateway != null) {
+            sh("ip", "-n", h.ns, "route", "add", "default", "via", gateway);
+        }
+        h.start();
+        return h;
+    }
+
+    /**
+     * A NAT router: {@code publicAddress} on the public segment, {@code lanAddress} on {@code lan}, masquerading
+     * everything that leaves on the public side (nft), as a home or office router does.
+     */
+    void router(String name, String publicAddress, String lan, String lanAddress) {
+        String ns = "qmr" + name + "-" + tag;
+        addNs(ns);
+        plug(ns, "pub", "ul", publicAddress);
+        plug(ns, "lan", lan, lanAddress);
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
+        sh("ip", "netns", "exec", ns, "nft", "add table ip nat; add chain ip nat post { type nat hook postrouting "
+                + "priority srcnat; }; add rule ip nat post oifname \"pub\" masquerade");
+    }
+
+    /** The host's container: a namespace plugged in through its agent's CNI socket; returns its IPv4 address. */
+    String container(Host h) throws Exception {
+        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(DevAgent.socket(h.home)));
+        DemoSandboxes s = DemoSandboxes.install(h.home, NETWORK);
+        sandboxes.add(s);
+        var result = s.add(h.container());
+        h.containerIp = result.path("ips").get(0).path("address").asText().replaceAll("/.*", "");
+        return h.containerIp;
+    }
+
+    private void plug(String ns, String ifname, String bridge, String address) {
+        String outer = "v" + Integer.toHexString((ns + ifname).hashCode());
+        sh("ip", "link", "add", ifname, "netns", ns, "type", "veth", "peer", "name", outer, "netns", underlay);
+        sh("ip", "-n", underlay, "link", "set", outer, "master", bridge, "up");
+        sh("ip", "-n", ns, "addr", "add", address + "/24", "dev", ifname);
+        sh("ip", "-n", ns, "link", "set", ifname, "up");
+        sh("ip", "-n", ns, "link", "set", "lo", "up");
+    }
+
+    private void addNs(String ns) {
+        sh("ip", "netns", "add", ns);
+        namespaces.add(ns);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        sandboxes.forEach(DemoSandboxes::remove);
+        for (Host h : hosts) {
+            h.stop();
+        }
+        if (client != null) {
+            client.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+        for (Host h : hosts) {
+            quietly("ip", "netns", "exec", h.ns, "ip", "link", "del", h.wg); // ends its wireguard-go
+        }
+        namespaces.forEach(ns -> quietly("ip", "netns", "del", ns));
+        quietly("ip", "link", "del", rootVeth);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static String sh(String... cmd) {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", cmd) + " failed: " + out.strip());
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static void quietly(String... cmd) {
+        try {
+            sh(cmd);
+        } catch (IllegalStateException ignored) {
+            // cleanup of something already gone
+        }
+    }
+}

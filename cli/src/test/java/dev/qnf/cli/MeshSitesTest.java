@@ -1,0 +1,96 @@
+package dev.qnf.cli;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two sites ({@link MeshLab}): site a on the public segment with a1 (a gateway with a public endpoint) and a2 (no
+ * public endpoint), site b's host b1 on a LAN behind a router that masquerades (nft). b1 dials a1 with persistent
+ * keepalive and a1 learns b1's address behind the NAT; a2 and b1 cannot reach each other, so their traffic goes
+ * through the gateway a1 in both directions.
+ */
+@Tag("root")
+class MeshSitesTest {
+    private static final String PUBLIC = "172.31.214.";
+    private static final String LAN_B = "10.77.0.";
+
+    static MeshLab lab;
+    static MeshLab.Host a1;
+    static MeshLab.Host a2;
+    static MeshLab.Host b1;
+
+    @BeforeAll
+    static void sites(@TempDir Path dir) throws Exception {
+        MeshLab.assumeCapable();
+        lab = new MeshLab(dir, ProcessHandle.current().pid() + "s", PUBLIC);
+        try {
+            lab.start();
+            lab.segment("lanb");
+            lab.router("b", PUBLIC + "10", "lanb", LAN_B + "1");
+            a1 = lab.host("a1", "ul", PUBLIC + "1", null, "--site", "a", "--gateway",
+                    "--public-endpoint", PUBLIC + "1:51820");
+            a2 = lab.host("a2", "ul", PUBLIC + "2", null, "--site", "a");
+            b1 = lab.host("b1", "lanb", LAN_B + "2", LAN_B + "1", "--site", "b", "--wg-keepalive", "5");
+            for (MeshLab.Host h : List.of(a1, a2, b1)) {
+                lab.container(h);
+            }
+        } catch (Exception | AssertionError e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    @AfterAll
+    static void cleanUp() throws InterruptedException {
+        if (lab != null) {
+            lab.close();
+        }
+    }
+
+    @Test
+    void theNattedSiteDialsOutAndThePublicSideLearnsItsAddress() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> b1.ping(a1) && a1.ping(b1));
+        String b1Key = lab.client.getNode(b1.node).publicKey();
+        String a1Key = lab.client.getNode(a1.node).publicKey();
+        // a1 was never told where b1 is: the endpoint it has is the router's public address, learned from b1's packets
+        assertThat(a1.wg("endpoints")).containsPattern(java.util.regex.Pattern.quote(b1Key) + "\\s+"
+                + java.util.regex.Pattern.quote(PUBLIC + "10") + ":\\d+");
+        assertThat(b1.wg("persistent-keepalive")).containsPattern(java.util.regex.Pattern.quote(a1Key) + "\\s+5");
+    }
+
+    @Test
+    void nodesThatCannotReachEachOtherTalkThroughTheGateway() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> a2.ping(b1) && b1.ping(a2));
+        String a2Key = lab.client.getNode(a2.node).publicKey();
+        String b1Key = lab.client.getNode(b1.node).publicKey();
+        String a1Key = lab.client.getNode(a1.node).publicKey();
+        // no tunnel between them: each has only the gateway (and its own site) as peers
+        assertThat(a2.wg("peers")).doesNotContain(b1Key).contains(a1Key);
+        assertThat(b1.wg("peers")).doesNotContain(a2Key).contains(a1Key);
+        // b1's container block is routed through the gateway's peer entry on a2
+        String b1Block = b1.containerIp.substring(0, b1.containerIp.lastIndexOf('.')) + ".0/24";
+        assertThat(a2.wg("allowed-ips")).containsPattern(java.util.regex.Pattern.quote(a1Key) + ".*"
+                + java.util.regex.Pattern.quote(b1Block));
+        // and qnf mesh status says so
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new Qnf());
+        cli.setOut(new PrintWriter(out));
+        assertThat(cli.execute("mesh", "status", "--node", a2.node, "--wg-interface", a2.wg, "--endpoint",
+                lab.server.apiUrl().toString(), "--tls-dir", lab.dir.resolve("admin").toString())).isZero();
+        assertThat(out.toString()).containsPattern("b1\\s+b\\s+via a1\\s+" + java.util.regex.Pattern.quote(PUBLIC + "1:51820"))
+                .containsPattern("a1\\s+a\\s+direct");
+    }
+}
