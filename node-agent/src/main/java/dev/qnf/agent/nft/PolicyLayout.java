@@ -4,6 +4,7 @@ import dev.qnf.agent.nft.Boxes.Box;
 import dev.qnf.agent.nft.Layout.Chain;
 import dev.qnf.agent.nft.Layout.NftSet;
 import dev.qnf.agent.nft.PolicyPlan.Addresses;
+import dev.qnf.agent.nft.PolicyPlan.AllEndpoints;
 import dev.qnf.agent.nft.PolicyPlan.Direction;
 import dev.qnf.agent.nft.PolicyPlan.Identities;
 import dev.qnf.agent.nft.PolicyPlan.Protocol;
@@ -30,12 +31,14 @@ import java.util.TreeMap;
  * identity in the connection mark (0: outside the fabric), then, for a sender on this host, the egress maps, and for
  * a receiver on this host, the ingress maps are consulted, deny maps before allow maps. The keys are
  * {@code identity . identity . protocol . port} or, for traffic outside the fabric, an address range in place of
- * one identity: the number of elements grows with rules and the identities they select, never with endpoints
+ * one identity, consulted only when the peer has no identity (0): the number of elements grows with rules and the identities they select, never with endpoints
  * squared.
  */
 final class PolicyLayout {
     static final String POLICY = "pol";
     static final String DEFAULT_DENY = "default-deny-";
+    /** The largest packet mark: "every endpoint" is the identity range 1-MAX_IDENTITY. */
+    static final long MAX_IDENTITY = 0xffff_ffffL;
 
     private PolicyLayout() {
     }
@@ -62,11 +65,11 @@ final class PolicyLayout {
                 String m = mapName(d, v);
                 rules.add("meta mark . ct mark . meta l4proto . th dport vmap @" + m);
                 if (d == Direction.EGRESS) {
-                    rules.add("meta mark . ip daddr . meta l4proto . th dport vmap @" + m + "4");
-                    rules.add("meta mark . ip6 daddr . meta l4proto . th dport vmap @" + m + "6");
+                    rules.add("ct mark 0 meta mark . ip daddr . meta l4proto . th dport vmap @" + m + "4");
+                    rules.add("ct mark 0 meta mark . ip6 daddr . meta l4proto . th dport vmap @" + m + "6");
                 } else {
-                    rules.add("ip saddr . ct mark . meta l4proto . th dport vmap @" + m + "4");
-                    rules.add("ip6 saddr . ct mark . meta l4proto . th dport vmap @" + m + "6");
+                    rules.add("meta mark 0 ip saddr . ct mark . meta l4proto . th dport vmap @" + m + "4");
+                    rules.add("meta mark 0 ip6 saddr . ct mark . meta l4proto . th dport vmap @" + m + "6");
                 }
             }
             rules.add(mine + " @isolated-" + d.nft + " counter name \"" + DEFAULT_DENY + d.nft + "\" drop");
@@ -120,30 +123,41 @@ final class PolicyLayout {
         return d.nft + "-" + v.nft();
     }
 
-    /** Rules between identities: key source . destination . protocol . port. */
+    /**
+     * Rules between identities: key source . destination . protocol . port. Grouped by the selected identity (always
+     * one number); the peer may be a range (every endpoint: 1-4294967295), so pieces are cut across all three other
+     * fields.
+     */
     private static Map<String, String> identityElements(List<Rule> rules) {
-        Map<List<Integer>, List<Box>> groups = new TreeMap<>(PolicyLayout::compareKeys);
+        Map<Integer, List<Box>> groups = new TreeMap<>();
         List<String> owners = new ArrayList<>();
+        Direction direction = Direction.EGRESS;
         for (Rule r : rules) {
-            if (!(r.peer() instanceof Identities peer)) {
+            List<long[]> peers = r.peer() instanceof Identities ids
+                    ? ids.ids().stream().map(i -> new long[]{i, i}).toList()
+                    : r.peer() instanceof AllEndpoints ? List.of(new long[]{1, MAX_IDENTITY}) : List.of();
+            if (peers.isEmpty()) {
                 continue;
             }
+            direction = r.direction();
             int owner = owners.size();
             owners.add(target(r));
             for (int mine : r.selected()) {
-                for (int other : peer.ids()) {
-                    List<Integer> pair = r.direction() == Direction.EGRESS ? List.of(mine, other) : List.of(other, mine);
+                for (long[] other : peers) {
                     for (long[] proto : protocols(r.protocol(), 0)) {
-                        groups.computeIfAbsent(pair, k -> new ArrayList<>()).add(Box.of(owner, proto[0], proto[1],
-                                r.portFrom(), r.portTo()));
+                        groups.computeIfAbsent(mine, k -> new ArrayList<>()).add(Box.of(owner, other[0], other[1],
+                                proto[0], proto[1], r.portFrom(), r.portTo()));
                     }
                 }
             }
         }
         Map<String, String> out = new LinkedHashMap<>();
-        groups.forEach((pair, boxes) -> {
+        boolean egress = direction == Direction.EGRESS;
+        groups.forEach((mine, boxes) -> {
             for (Box b : Boxes.disjoint(boxes)) {
-                out.put(pair.get(0) + " . " + pair.get(1) + " . " + range(b, 0) + " . " + range(b, 1),
+                String other = range(b, 0);
+                String rest = range(b, 1) + " . " + range(b, 2);
+                out.put(egress ? mine + " . " + other + " . " + rest : other + " . " + mine + " . " + rest,
                         owners.get(b.owner()));
             }
         });
@@ -255,11 +269,6 @@ final class PolicyLayout {
             return first + "/" + (bits - (size.bitLength() - 1));
         }
         return first + "-" + IpAddress.of(family, hi);
-    }
-
-    private static int compareKeys(List<Integer> a, List<Integer> b) {
-        int c = Integer.compare(a.get(0), b.get(0));
-        return c != 0 ? c : Integer.compare(a.get(1), b.get(1));
     }
 
     private static void put(Map<String, NftSet> sets, NftSet set) {

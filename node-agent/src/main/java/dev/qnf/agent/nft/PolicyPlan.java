@@ -63,8 +63,16 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
         }
     }
 
-    /** The other side of a rule: endpoints of some identities, or addresses (for traffic outside the fabric). */
-    public sealed interface Peer permits Identities, Addresses {
+    /**
+     * The other side of a rule: endpoints of some identities, every endpoint of the fabric, or addresses outside the
+     * fabric (an address that has an identity never matches an address peer; select it by identity).
+     */
+    public sealed interface Peer permits Identities, AllEndpoints, Addresses {
+    }
+
+    /** Every endpoint, whatever its identity (a rule without peers is this plus every outside address). */
+    public record AllEndpoints() implements Peer {
+        public static final AllEndpoints INSTANCE = new AllEndpoints();
     }
 
     public record Identities(SortedSet<Integer> ids) implements Peer {
@@ -99,7 +107,8 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
 
     /**
      * One compiled rule. {@code selected} are the identities the policy applies to: the senders of an egress rule,
-     * the receivers of an ingress rule. Ports apply to TCP, UDP and SCTP only (an inclusive range; 0-65535 is any).
+     * the receivers of an ingress rule. Ports apply to TCP, UDP and SCTP only (an inclusive range; 0-0 or 0-65535 is
+     * any).
      */
     public record Rule(Direction direction, Set<Integer> selected, Peer peer, Protocol protocol, int portFrom,
                        int portTo, Verdict verdict, String policy) {
@@ -116,7 +125,7 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
             if (policy == null || policy.isBlank()) {
                 throw new IllegalArgumentException("a rule needs the name of its policy");
             }
-            if (!protocol.hasPorts()) {
+            if (!protocol.hasPorts() || (portFrom == 0 && portTo == 0)) {
                 portFrom = 0;
                 portTo = 65535;
             }

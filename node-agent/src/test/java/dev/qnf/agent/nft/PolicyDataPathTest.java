@@ -59,8 +59,11 @@ class PolicyDataPathTest {
             Rule.allow("web", Direction.INGRESS, Set.of(20), Identities.of(10), Protocol.UDP, UDP, UDP),
             Rule.allow("db", Direction.EGRESS, Set.of(10), Identities.of(30), Protocol.ANY, 0, 65535),
             Rule.allow("db", Direction.INGRESS, Set.of(30), Identities.of(10), Protocol.ANY, 0, 65535),
-            Rule.deny("db-lockdown", Direction.INGRESS, Set.of(30), Addresses.of("0.0.0.0/0"), Protocol.TCP, 1, 65535),
-            Rule.deny("db-lockdown", Direction.INGRESS, Set.of(30), Addresses.of("0.0.0.0/0"), Protocol.UDP, 1, 65535),
+            Rule.deny("db-lockdown", Direction.INGRESS, Set.of(30), PolicyPlan.AllEndpoints.INSTANCE, Protocol.TCP, 1,
+                    65535),
+            Rule.deny("db-lockdown", Direction.INGRESS, Set.of(30), PolicyPlan.AllEndpoints.INSTANCE, Protocol.UDP, 1,
+                    65535),
+            Rule.allow("not-endpoints", Direction.EGRESS, Set.of(20), Addresses.of("10.0.0.0/8"), Protocol.ANY, 0, 0),
             Rule.allow("internet", Direction.EGRESS, Set.of(10), Addresses.of("192.0.2.0/24").except("192.0.2.1/32"),
                     Protocol.TCP, TCP, TCP));
 
@@ -101,6 +104,7 @@ class PolicyDataPathTest {
                 expect(c, addr, "c3", "c2", false, false);
                 expect(c, addr, "c1", "inet", true, false); // the internet rule is TCP only
                 expect(c, addr, "c2", "inet", false, false);
+                expect(c, addr, "c2", "c3", false, false); // an address peer never matches an endpoint
                 expect(c, addr, "c4", "c5", true, true); // network o is default allow
                 expect(c, addr, "c4", "inet", true, true);
                 Map<String, Long> after = fw.counters();

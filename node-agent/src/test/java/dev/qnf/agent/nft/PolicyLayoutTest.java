@@ -89,6 +89,17 @@ class PolicyLayoutTest {
     }
 
     @Test
+    void everyEndpointIsAnIdentityRangeCutAroundExactPeers() {
+        Rule all = Rule.deny("ns/all", Direction.EGRESS, Set.of(7), PolicyPlan.AllEndpoints.INSTANCE, Protocol.UDP, 0, 0);
+        Rule one = Rule.deny("ns/one", Direction.EGRESS, Set.of(7), Identities.of(8), Protocol.ANY, 0, 0);
+        assertThat(elements(with(one, all), "out-deny")).isEqualTo("add element inet qnf out-deny { "
+                + "7 . 1-7 . 17 . 0-65535 : goto deny-out-ns/all, 7 . 8 . 0-255 . 0-65535 : goto deny-out-ns/one, "
+                + "7 . 9-4294967295 . 17 . 0-65535 : goto deny-out-ns/all }");
+        assertThat(RulesetCompiler.full(with(one))).contains(
+                "add rule inet qnf pol-out ct mark 0 meta mark . ip daddr . meta l4proto . th dport vmap @out-deny4");
+    }
+
+    @Test
     void ingressFromAddressesPutsTheAddressFirst() {
         Rule in = Rule.allow("lb", Direction.INGRESS, Set.of(7), Addresses.of("192.0.2.0/24"), Protocol.TCP, 443, 443);
         assertThat(elements(with(in), "in-allow4")).isEqualTo(

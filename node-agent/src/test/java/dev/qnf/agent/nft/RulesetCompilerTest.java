@@ -107,18 +107,18 @@ class RulesetCompilerTest {
                 add rule inet qnf pol ip6 daddr @ep6 jump pol-in
                 add rule inet qnf pol accept
                 add rule inet qnf pol-out meta mark . ct mark . meta l4proto . th dport vmap @out-deny
-                add rule inet qnf pol-out meta mark . ip daddr . meta l4proto . th dport vmap @out-deny4
-                add rule inet qnf pol-out meta mark . ip6 daddr . meta l4proto . th dport vmap @out-deny6
+                add rule inet qnf pol-out ct mark 0 meta mark . ip daddr . meta l4proto . th dport vmap @out-deny4
+                add rule inet qnf pol-out ct mark 0 meta mark . ip6 daddr . meta l4proto . th dport vmap @out-deny6
                 add rule inet qnf pol-out meta mark . ct mark . meta l4proto . th dport vmap @out-allow
-                add rule inet qnf pol-out meta mark . ip daddr . meta l4proto . th dport vmap @out-allow4
-                add rule inet qnf pol-out meta mark . ip6 daddr . meta l4proto . th dport vmap @out-allow6
+                add rule inet qnf pol-out ct mark 0 meta mark . ip daddr . meta l4proto . th dport vmap @out-allow4
+                add rule inet qnf pol-out ct mark 0 meta mark . ip6 daddr . meta l4proto . th dport vmap @out-allow6
                 add rule inet qnf pol-out meta mark @isolated-out counter name "default-deny-out" drop
                 add rule inet qnf pol-in meta mark . ct mark . meta l4proto . th dport vmap @in-deny
-                add rule inet qnf pol-in ip saddr . ct mark . meta l4proto . th dport vmap @in-deny4
-                add rule inet qnf pol-in ip6 saddr . ct mark . meta l4proto . th dport vmap @in-deny6
+                add rule inet qnf pol-in meta mark 0 ip saddr . ct mark . meta l4proto . th dport vmap @in-deny4
+                add rule inet qnf pol-in meta mark 0 ip6 saddr . ct mark . meta l4proto . th dport vmap @in-deny6
                 add rule inet qnf pol-in meta mark . ct mark . meta l4proto . th dport vmap @in-allow
-                add rule inet qnf pol-in ip saddr . ct mark . meta l4proto . th dport vmap @in-allow4
-                add rule inet qnf pol-in ip6 saddr . ct mark . meta l4proto . th dport vmap @in-allow6
+                add rule inet qnf pol-in meta mark 0 ip saddr . ct mark . meta l4proto . th dport vmap @in-allow4
+                add rule inet qnf pol-in meta mark 0 ip6 saddr . ct mark . meta l4proto . th dport vmap @in-allow6
                 add rule inet qnf pol-in ct mark @isolated-in counter name "default-deny-in" drop
                 add element inet qnf bridges { "qbr-a" }
                 add element inet qnf egress { "qbr-a" }
