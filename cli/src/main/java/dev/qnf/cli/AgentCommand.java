@@ -11,8 +11,10 @@ import dev.qnf.fabric.net.UdpEndpoint;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +96,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--wg-mtu", description = "tunnel MTU (default: the underlay link's MTU - 80)", defaultValue = "0")
     int wgMtu;
 
+    @Option(names = "--metrics-listen", paramLabel = "ADDR:PORT",
+            description = "serve Prometheus metrics at http://ADDR:PORT/metrics (default: not served)")
+    String metricsListen;
+
     @Override
     public Integer call() throws Exception {
         if (!NetNs.isRoot()) {
@@ -110,7 +116,7 @@ final class AgentCommand implements Callable<Integer> {
         AgentConfig config = AgentConfig.builder(node, endpoints).stateDir(stateDir).socket(socket).domain(domain)
                 .addresses(addresses).resync(Duration.ofSeconds(resyncSeconds))
                 .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(TlsFiles.in(tlsDir)).mesh(mesh)
-                .build();
+                .metricsListen(listenAddress(metricsListen)).build();
         NodeAgent agent = NodeAgent.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -145,5 +151,29 @@ final class AgentCommand implements Callable<Integer> {
                 publicEndpoint == null ? null : UdpEndpoint.parse(publicEndpoint), gateway,
                 tunnelAddress == null ? null : IpAddress.parse(tunnelAddress), wgKeepalive, wgMtu,
                 Duration.ofSeconds(2), site);
+    }
+
+    /** "127.0.0.1:9464", "[::1]:9464", ":9464" (every address); null stays null. */
+    private InetSocketAddress listenAddress(String text) {
+        if (text == null) {
+            return null;
+        }
+        int colon = text.lastIndexOf(':');
+        if (colon < 0) {
+            throw new ParameterException(spec.commandLine(),
+                    "--metrics-listen " + text + ": expected ADDR:PORT");
+        }
+        String host = text.substring(0, colon).replace("[", "").replace("]", "");
+        int port;
+        try {
+            port = Integer.parseInt(text.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            port = -1;
+        }
+        if (port < 0 || port > 65535) {
+            throw new ParameterException(spec.commandLine(),
+                    "--metrics-listen " + text + ": port must be 0..65535");
+        }
+        return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
     }
 }

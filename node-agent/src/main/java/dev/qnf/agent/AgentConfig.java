@@ -7,6 +7,7 @@ import dev.qnf.agent.mesh.MeshConfig;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.fabric.model.Names;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,10 +33,12 @@ import java.util.Objects;
  * @param tls           this node's identity ({@code spiffe://<cluster>/node/<node>}) for mTLS to the control plane;
  *                      null only towards a plaintext test server
  * @param mesh          the WireGuard mesh settings, or null for a host without inter-host traffic
+ * @param metricsListen where {@code /metrics} is served over HTTP (Prometheus text); null: not served
  */
 public record AgentConfig(String node, List<String> endpoints, Path stateDir, Path socket, NetNs hostNs, String domain,
                           Duration resync, Duration heartbeat, int leaseSeconds, List<String> addresses, int dnsPort,
-                          Duration apiTimeout, int cniThreads, TlsFiles tls, MeshConfig mesh) {
+                          Duration apiTimeout, int cniThreads, TlsFiles tls, MeshConfig mesh,
+                          InetSocketAddress metricsListen) {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/qnf/agent");
     public static final Path DEFAULT_SOCKET = Path.of("/run/qnf/agent.sock");
 
@@ -75,6 +78,7 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
         private Duration apiTimeout = Duration.ofSeconds(5);
         private int cniThreads = 4;
         private MeshConfig mesh;
+        private InetSocketAddress metricsListen;
 
         private Builder(String node, List<String> endpoints) {
             this.node = node;
@@ -149,9 +153,16 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
             return this;
         }
 
+        /** Serve {@code /metrics} on this address (port 0: any free port). */
+        public Builder metricsListen(InetSocketAddress address) {
+            this.metricsListen = address;
+            return this;
+        }
+
         public AgentConfig build() {
             return new AgentConfig(node, endpoints, stateDir, socket, hostNs, domain, resync, heartbeat, leaseSeconds,
-                    addresses, dnsPort, apiTimeout, cniThreads, tls, mesh);
+                    addresses, dnsPort, apiTimeout, cniThreads, tls, mesh,
+                    metricsListen);
         }
     }
 }

@@ -8,8 +8,11 @@ import dev.qnf.agent.dns.DnsCounters;
 import dev.qnf.agent.dns.DnsServerConfig;
 import dev.qnf.agent.mesh.MeshPlane;
 import dev.qnf.agent.metrics.AgentMetrics;
+import dev.qnf.agent.metrics.MetricsServer;
+import dev.qnf.agent.metrics.PolicyCounters;
 import dev.qnf.agent.netlink.Rtnetlink;
 import dev.qnf.agent.nft.NftFirewall;
+import dev.qnf.agent.nft.Ruleset;
 import dev.qnf.agent.reconcile.DnsServers;
 import dev.qnf.agent.reconcile.HostSysctls;
 import dev.qnf.agent.reconcile.ReconcileLoop;
@@ -20,12 +23,16 @@ import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.mesh.device.WireGuardGo;
 import dev.qnf.mesh.key.NodeKeyFile;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +53,9 @@ public final class NodeAgent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeAgent.class);
 
     private final AgentConfig config;
-    private final AgentMetrics metrics = new AgentMetrics();
+    /** Every meter of the agent; {@code /metrics} serves it. Other parts (the mesh) register theirs here too. */
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AgentMetrics metrics = new AgentMetrics(registry);
     private final DnsCounters dnsCounters = new DnsCounters();
     private final Rtnetlink host;
     private final DnsServers dns;
@@ -58,12 +67,18 @@ public final class NodeAgent implements AutoCloseable {
     private final CniServer cni;
     private final ScheduledExecutorService housekeeping;
     private final MeshPlane mesh;
+    private final PolicyCounters policyCounters;
+    private MetricsServer metricsServer;
 
     private NodeAgent(AgentConfig config) throws IOException {
         this.config = config;
         // 1. host setup
         this.host = Rtnetlink.open(config.hostNs());
         NftFirewall firewall = new NftFirewall(config.hostNs());
+        this.policyCounters = new PolicyCounters(registry, firewall::counters, () -> {
+            Ruleset applied = firewall.applied();
+            return applied == null ? Map.of() : applied.policy().policyKeys();
+        });
         this.dns = new DnsServers(config.hostNs(),
                 n -> DnsServerConfig.builder().network(n).port(config.dnsPort()).build(), dnsCounters);
         Reconciler reconciler = new Reconciler(host, firewall, dns, HostSysctls.of(config.hostNs()));
@@ -130,10 +145,14 @@ public final class NodeAgent implements AutoCloseable {
         if (!first.ok()) {
             LOG.warn("agent {}: first pass incomplete ({}); retrying in the background", config.node(), first.errors());
         }
-        // 4. CNI, and the mesh (its device and peers converge in the background)
+        // 4. CNI, metrics, and the mesh (its device and peers converge in the background)
         cni.start();
         if (mesh != null) {
             mesh.start();
+        }
+        if (config.metricsListen() != null) {
+            metricsServer = MetricsServer.start(config.metricsListen(), registry, policyCounters::refresh);
+            LOG.info("agent {}: metrics on http://{}/metrics", config.node(), metricsServer.address());
         }
         // 5. control plane, periodic passes, queued releases
         link.start();
@@ -180,6 +199,21 @@ public final class NodeAgent implements AutoCloseable {
         return metrics;
     }
 
+    /** The registry {@code /metrics} serves: register more meters here. */
+    public PrometheusMeterRegistry meterRegistry() {
+        return registry;
+    }
+
+    /** Where {@code /metrics} is served; null when it is not. */
+    public InetSocketAddress metricsAddress() {
+        return metricsServer == null ? null : metricsServer.address();
+    }
+
+    /** Reads the policy counters from the kernel into the registry now (a scrape does it by itself). */
+    public void refreshPolicyCounters() {
+        policyCounters.refresh();
+    }
+
     public DnsCounters dnsMetrics() {
         return dnsCounters;
     }
@@ -217,6 +251,9 @@ public final class NodeAgent implements AutoCloseable {
             mesh.close();
         }
         link.close();
+        if (metricsServer != null) {
+            metricsServer.close();
+        }
         cni.close();
         housekeeping.shutdownNow();
         loop.close();

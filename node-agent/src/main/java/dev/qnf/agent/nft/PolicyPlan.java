@@ -186,6 +186,13 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
         return rules.stream().map(Rule::policy).distinct().toList();
     }
 
+    /** Policy key (as in counter names) → policy name, for the policies of this plan. */
+    public Map<String, String> policyKeys() {
+        Map<String, String> out = new HashMap<>();
+        policies().forEach(p -> out.put(key(p), p));
+        return out;
+    }
+
     /** The nft-safe key of a policy name, for its chains and counters (letters, digits and {@code _./-} are kept; other names become a digest). */
     static String key(String policy) {
         if (POLICY_NAME.matcher(policy).matches()) {
