@@ -66,6 +66,10 @@ final class AgentLab implements AutoCloseable {
     private final List<Path> netnsEtc = new ArrayList<>();
 
     private AgentLab(TestControlPlane controlPlane, Path dir, String node) {
+        this(controlPlane, dir, node, false);
+    }
+
+    private AgentLab(TestControlPlane controlPlane, Path dir, String node, boolean metrics) {
         this.controlPlane = controlPlane;
         this.ns = TestNamespaces.create();
         try {
@@ -73,7 +77,8 @@ final class AgentLab implements AutoCloseable {
             this.config = AgentConfig.builder(node, List.of(controlPlane.url())).hostNs(host)
                     .stateDir(dir.resolve("state")).socket(dir.resolve("run").resolve("agent.sock"))
                     .heartbeat(Duration.ofMillis(300)).resync(Duration.ofSeconds(3)).apiTimeout(Duration.ofSeconds(3))
-                    .tls(controlPlane.nodeTls(node)).build();
+                    .tls(controlPlane.nodeTls(node))
+                    .metricsListen(metrics ? new InetSocketAddress("127.0.0.1", 0) : null).build();
         } catch (RuntimeException e) {
             ns.close();
             throw e;
@@ -81,7 +86,27 @@ final class AgentLab implements AutoCloseable {
     }
 
     static AgentLab start(TestControlPlane controlPlane, Path dir, String node) throws IOException {
-        AgentLab lab = new AgentLab(controlPlane, dir, node);
+        return start(new AgentLab(controlPlane, dir, node));
+    }
+
+    /** An agent serving /metrics on a free loopback port (the host's loopback: the HTTP server is not in a netns). */
+    static AgentLab startWithMetrics(TestControlPlane controlPlane, Path dir, String node) throws IOException {
+        return start(new AgentLab(controlPlane, dir, node, true));
+    }
+
+    /** GET /metrics of the running agent. */
+    String scrape() throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"
+                        + agent.metricsAddress().getPort() + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new AssertionError("/metrics answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    private static AgentLab start(AgentLab lab) throws IOException {
         try {
             lab.startAgent();
         } catch (IOException | RuntimeException e) {

@@ -22,6 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -39,6 +40,7 @@ import java.util.regex.Pattern;
  */
 public final class CniPlugin {
     private static final Logger LOG = LoggerFactory.getLogger(CniPlugin.class);
+    private static final Duration IDENTITY_WAIT = Duration.ofSeconds(3);
     private static final Pattern VERSION = Pattern.compile("\\\\?\"cniVersion\\\\?\"\\s*:\\s*\\\\?\"([0-9.]{1,16})\\\\?\"");
 
     private final String node;
@@ -125,6 +127,7 @@ public final class CniPlugin {
             LocalAttachment a = new LocalAttachment(network, endpoint, r.containerId(), r.ifName(), r.netns(),
                     HostNames.veth(network, endpoint), v.mac(), v.ip(), v.ip6(), rc.ports(), in.labels(),
                     Views.view(net), v.revision() == null ? 0 : v.revision());
+            awaitIdentity(key, v);
             long t1 = System.nanoTime();
             String hostMac = plug(a, net, w.created());
             LOG.debug("ADD {}: allocation {} ms, host {} ms", key, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
@@ -132,6 +135,25 @@ public final class CniPlugin {
                     r.config().prevResult());
         } finally {
             inflight.remove(key);
+        }
+    }
+
+    /**
+     * Lets the watch catch up with the allocation, which created the endpoint's identity in the same write, so that
+     * the rules programmed before the answer are the endpoint's own. If it does not in time, the endpoint is plugged
+     * anyway with no identity, which fails closed (denied both ways) until the next pass has it.
+     */
+    private void awaitIdentity(String key, AllocationView v) {
+        if (v.revision() == null || !control.connected()) {
+            return;
+        }
+        try {
+            if (!control.awaitRevision(v.revision(), IDENTITY_WAIT)) {
+                LOG.warn("ADD {}: the view has not reached revision {} after {}; the endpoint is denied everything "
+                        + "until its identity arrives", key, v.revision(), IDENTITY_WAIT);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

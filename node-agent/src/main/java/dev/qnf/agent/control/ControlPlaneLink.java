@@ -141,11 +141,27 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
         watching = client.watch(view.revision() + 1, this::onMessage);
     }
 
+    @Override
+    public boolean awaitRevision(long revision, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (viewLock) {
+            while (view.revision() < revision) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                viewLock.wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        }
+    }
+
     private void onMessage(WatchMessage message) {
         FabricView next;
         synchronized (viewLock) {
             next = view.apply(message);
             view = next;
+            viewLock.notifyAll();
         }
         listener.viewChanged(next);
     }

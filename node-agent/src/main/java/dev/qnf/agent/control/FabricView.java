@@ -2,10 +2,19 @@ package dev.qnf.agent.control;
 
 import dev.qnf.agent.state.ViewSnapshot;
 import dev.qnf.api.json.AllocationView;
+import dev.qnf.api.json.IdentityView;
+import dev.qnf.api.json.PolicyDefaultView;
+import dev.qnf.api.json.PolicyView;
+import dev.qnf.api.json.PolicyViews;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.WatchMessage;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.Network;
+import dev.qnf.fabric.model.Policy;
+import dev.qnf.fabric.model.PolicyDefault;
+import dev.qnf.fabric.model.ResourceKey;
+import dev.qnf.fabric.policy.Verdict;
 import org.pcollections.PMap;
 import org.pcollections.TreePMap;
 import org.slf4j.Logger;
@@ -14,29 +23,44 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * What the agent knows of the control plane: networks and endpoints (blocks, nodes and members are not needed on a
- * host) at a revision. Immutable; {@link #apply} returns the next view, sharing what did not change. An object the
+ * What the agent knows of the control plane: networks, endpoints, policies, identities and network defaults (blocks,
+ * nodes and members are not needed on a host) at a revision. Immutable; {@link #apply} returns the next view, sharing what did not change. An object the
  * agent cannot read is skipped with a warning rather than stopping the watch.
  */
 public final class FabricView {
     private static final Logger LOG = LoggerFactory.getLogger(FabricView.class);
-    private static final FabricView EMPTY = new FabricView(0, false, TreePMap.empty(), TreePMap.empty());
+    private static final FabricView EMPTY = new FabricView(0, false, TreePMap.empty(), TreePMap.empty(),
+            Policies.EMPTY);
 
     private final long revision;
     private final boolean known;
     private final PMap<String, Network> networks;
     private final PMap<String, PMap<String, Endpoint>> endpoints;
+    private final Policies policies;
+
+    /**
+     * What the agent enforces: policies by {@code namespace/name}, identities by number, network defaults (a
+     * network without one denies by default).
+     */
+    public record Policies(PMap<String, Policy> policies, PMap<Long, Identity> identities,
+                           PMap<String, Verdict> defaults) {
+        static final Policies EMPTY = new Policies(TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
+    }
 
     private FabricView(long revision, boolean known, PMap<String, Network> networks,
-                       PMap<String, PMap<String, Endpoint>> endpoints) {
+                       PMap<String, PMap<String, Endpoint>> endpoints, Policies policies) {
         this.revision = revision;
         this.known = known;
         this.networks = networks;
         this.endpoints = endpoints;
+        this.policies = policies;
     }
 
     /** Nothing known: a fresh agent before its first watch message. */
@@ -46,12 +70,23 @@ public final class FabricView {
 
     /** The view stored in the state dir by an earlier run. */
     public static FabricView of(ViewSnapshot snapshot) {
-        FabricView v = new FabricView(snapshot.revision(), true, TreePMap.empty(), TreePMap.empty());
+        FabricView v = new FabricView(snapshot.revision(), true, TreePMap.empty(), TreePMap.empty(), Policies.EMPTY);
         for (NetworkView n : snapshot.networks()) {
             v = v.putNetwork(n);
         }
         for (AllocationView e : snapshot.endpoints()) {
             v = v.putEndpoint(e.network(), e);
+        }
+        for (PolicyView p : snapshot.policies()) {
+            v = v.withPolicies(v.policies.policies().plus(policyKey(PolicyViews.toPolicy(p)), PolicyViews.toPolicy(p)),
+                    null, null);
+        }
+        for (IdentityView i : snapshot.identities()) {
+            v = v.withPolicies(null, v.policies.identities().plus(i.id(), PolicyViews.toIdentity(i)), null);
+        }
+        for (Map.Entry<String, String> d : snapshot.defaults().entrySet()) {
+            v = v.withPolicies(null, null, v.policies.defaults().plus(d.getKey(),
+                    PolicyViews.verdict(d.getValue(), "default")));
         }
         return v;
     }
@@ -59,7 +94,11 @@ public final class FabricView {
     public ViewSnapshot snapshot() {
         List<AllocationView> eps = new ArrayList<>();
         endpoints.values().forEach(m -> m.values().forEach(e -> eps.add(Views.view(e))));
-        return new ViewSnapshot(revision, networks.values().stream().map(Views::view).toList(), eps);
+        Map<String, String> defaults = new TreeMap<>();
+        policies.defaults().forEach((n, v) -> defaults.put(n, v.name().toLowerCase(Locale.ROOT)));
+        return new ViewSnapshot(revision, networks.values().stream().map(Views::view).toList(), eps,
+                policies.policies().values().stream().map(p -> PolicyViews.view(p, null)).toList(),
+                policies.identities().values().stream().map(PolicyViews::view).toList(), defaults);
     }
 
     /** The revision of the last change applied; 0 before any. */
@@ -73,6 +112,10 @@ public final class FabricView {
      */
     public boolean known() {
         return known;
+    }
+
+    public Policies policies() {
+        return policies;
     }
 
     public Optional<Network> network(String name) {
@@ -106,8 +149,9 @@ public final class FabricView {
 
     /** The view after one watch line: a revision's events, or a RESYNC replacing everything. */
     public FabricView apply(WatchMessage message) {
-        FabricView v = message.isResync() ? new FabricView(message.revision(), true, TreePMap.empty(), TreePMap.empty())
-                : new FabricView(message.revision(), true, networks, endpoints);
+        FabricView v = message.isResync()
+                ? new FabricView(message.revision(), true, TreePMap.empty(), TreePMap.empty(), Policies.EMPTY)
+                : new FabricView(message.revision(), true, networks, endpoints, policies);
         if (message.isResync()) {
             for (WatchMessage.KeyedObject o : message.objects()) {
                 v = v.put(o.key(), o.object() == null ? null : new WatchMessage.Event(WatchMessage.Event.PUT, o.key(), o.object()));
@@ -128,6 +172,18 @@ public final class FabricView {
             return switch (event.kind()) {
                 case "network" -> putNetwork(event.objectAs(NetworkView.class));
                 case "endpoint" -> putEndpoint(networkOf(key), event.objectAs(AllocationView.class));
+                case ResourceKey.POLICY -> {
+                    Policy p = PolicyViews.toPolicy(event.objectAs(PolicyView.class));
+                    yield withPolicies(policies.policies().plus(policyKey(p), p), null, null);
+                }
+                case ResourceKey.IDENTITY -> {
+                    Identity i = PolicyViews.toIdentity(event.objectAs(IdentityView.class));
+                    yield withPolicies(null, policies.identities().plus(i.id(), i), null);
+                }
+                case ResourceKey.POLICY_DEFAULT -> {
+                    PolicyDefault d = PolicyViews.toDefault(event.objectAs(PolicyDefaultView.class));
+                    yield withPolicies(null, null, policies.defaults().plus(d.network(), d.verdict()));
+                }
                 default -> this;
             };
         } catch (RuntimeException e) {
@@ -141,7 +197,20 @@ public final class FabricView {
         String kind = key.substring(0, slash);
         String name = key.substring(slash + 1);
         if (kind.equals("network")) {
-            return new FabricView(revision, known, networks.minus(name), endpoints);
+            return new FabricView(revision, known, networks.minus(name), endpoints, policies);
+        }
+        if (kind.equals(ResourceKey.POLICY)) {
+            return withPolicies(policies.policies().minus(name), null, null);
+        }
+        if (kind.equals(ResourceKey.IDENTITY)) {
+            try {
+                return withPolicies(null, policies.identities().minus(Long.parseLong(name)), null);
+            } catch (NumberFormatException e) {
+                return this;
+            }
+        }
+        if (kind.equals(ResourceKey.POLICY_DEFAULT)) {
+            return withPolicies(null, null, policies.defaults().minus(name));
         }
         if (kind.equals("endpoint")) {
             int s = name.indexOf('/');
@@ -151,19 +220,30 @@ public final class FabricView {
                 return this;
             }
             PMap<String, Endpoint> rest = of.minus(name.substring(s + 1));
-            return new FabricView(revision, known, networks, rest.isEmpty() ? endpoints.minus(net) : endpoints.plus(net, rest));
+            return new FabricView(revision, known, networks, rest.isEmpty() ? endpoints.minus(net) : endpoints.plus(net, rest),
+                    policies);
         }
         return this;
     }
 
     private FabricView putNetwork(NetworkView n) {
-        return new FabricView(revision, known, networks.plus(n.name(), Views.network(n)), endpoints);
+        return new FabricView(revision, known, networks.plus(n.name(), Views.network(n)), endpoints, policies);
     }
 
     private FabricView putEndpoint(String network, AllocationView a) {
         Endpoint e = Views.endpoint(network, a);
         PMap<String, Endpoint> of = endpoints.getOrDefault(e.network(), TreePMap.empty());
-        return new FabricView(revision, known, networks, endpoints.plus(e.network(), of.plus(e.id(), e)));
+        return new FabricView(revision, known, networks, endpoints.plus(e.network(), of.plus(e.id(), e)), policies);
+    }
+
+    /** The view with some of its policy maps replaced (null: unchanged). */
+    private FabricView withPolicies(PMap<String, Policy> p, PMap<Long, Identity> i, PMap<String, Verdict> d) {
+        return new FabricView(revision, known, networks, endpoints, new Policies(p == null ? policies.policies() : p,
+                i == null ? policies.identities() : i, d == null ? policies.defaults() : d));
+    }
+
+    private static String policyKey(Policy p) {
+        return p.namespace() + "/" + p.name();
     }
 
     private static String networkOf(String endpointKey) {

@@ -88,7 +88,8 @@ public record DesiredState(long revision, boolean gcAllowed, Map<String, HostNet
                 veths.put(hostIfs.getOrDefault(key, HostNames.veth(e.network(), e.id())), n.bridge());
             }
         });
-        Ruleset ruleset = RulesetBuilder.build(networks.values(), local.values(), live);
+        Ruleset ruleset = RulesetBuilder.build(networks.values(), local.values(), live,
+                PolicyPlanBuilder.build(view, local.values()));
         Map<String, DnsZone> dns = Zones.build(networks.values(), view, live, in, orphaned);
         return new DesiredState(view.revision(), view.known(), networks, veths, ruleset, dns, orphaned);
     }

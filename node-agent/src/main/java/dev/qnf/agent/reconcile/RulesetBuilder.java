@@ -15,20 +15,18 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The nftables {@link Ruleset} of a desired state: the host's networks, its local endpoints, and the published ports
- * of its attachments. Conflicts that the ruleset would refuse (an address or a host port claimed twice) are
+ * The nftables {@link Ruleset} of a desired state: the host's networks, its local endpoints (with their identities),
+ * the published ports of its attachments, and the policy plan ({@link PolicyPlanBuilder}). Conflicts that the ruleset would refuse (an address or a host port claimed twice) are
  * resolved first come, first served, with an error in the log, so one bad record cannot stop the whole host.
  */
 final class RulesetBuilder {
     private static final Logger LOG = LoggerFactory.getLogger(RulesetBuilder.class);
-    /** No identities yet (policy work): every endpoint gets 0. */
-    static final int NO_IDENTITY = 0;
 
     private RulesetBuilder() {
     }
 
     static Ruleset build(Collection<DesiredState.HostNetwork> networks, Collection<Endpoint> local,
-                         List<LocalAttachment> live) {
+                         List<LocalAttachment> live, PolicyPlanBuilder.Result policy) {
         List<Ruleset.Network> nets = networks.stream().map(h -> new Ruleset.Network(h.name(), h.bridge(),
                 h.network().cidr(), h.network().cidr6(), h.network().nat())).toList();
         Set<String> present = new HashSet<>();
@@ -53,7 +51,8 @@ final class RulesetBuilder {
                 taken.add(e.ip6());
             }
             kept.add(LocalAttachment.key(e.network(), e.id()));
-            endpoints.add(new Ruleset.Endpoint(rulesetId(e), e.network(), e.ip(), e.ip6(), NO_IDENTITY));
+            endpoints.add(new Ruleset.Endpoint(rulesetId(e), e.network(), e.ip(), e.ip6(),
+                    policy.local().getOrDefault(rulesetId(e), PolicyPlanBuilder.UNKNOWN)));
         }
 
         List<Ruleset.PortMapping> ports = new ArrayList<>();
@@ -77,7 +76,7 @@ final class RulesetBuilder {
                 }
             }
         }
-        return Ruleset.of(nets, endpoints, ports);
+        return Ruleset.of(nets, endpoints, ports).withPolicy(policy.plan());
     }
 
     /** Ruleset endpoint ids are unique per node, endpoint ids only per network. */

@@ -26,7 +26,7 @@ import static dev.qnf.agent.testing.TestNamespaces.sh;
  * container network, so it answers a container only if the host masqueraded it. Everything dies with the
  * {@link TestNamespaces}.
  */
-final class Lab {
+public final class Lab {
     static final String HOST4 = "192.0.2.1";
     static final String INET4 = "192.0.2.2";
     static final String HOST6 = "2001:db8::1";
@@ -96,11 +96,11 @@ final class Lab {
      * A TCP server in a namespace: accepts connections, records each peer's address as it saw it, and answers "hi".
      * The listening socket is created on a thread inside the namespace and stays there; accepting can happen anywhere.
      */
-    static final class Server implements AutoCloseable {
+    public static final class Server implements AutoCloseable {
         private final ServerSocket socket;
         private final BlockingQueue<String> peers = new LinkedBlockingQueue<>();
 
-        Server(NetNs where, int port) {
+        public Server(NetNs where, int port) {
             this.socket = where.run(() -> {
                 ServerSocket s = new ServerSocket();
                 s.bind(new InetSocketAddress(port));
@@ -138,7 +138,7 @@ final class Lab {
     }
 
     /** Connects from a namespace and reads the server's greeting; a timeout or refusal is an IOException. */
-    static String connect(NetNs from, String address, int port, int timeoutMillis) throws IOException {
+    public static String connect(NetNs from, String address, int port, int timeoutMillis) throws IOException {
         try {
             return from.run(() -> {
                 try (Socket s = new Socket()) {
@@ -159,11 +159,11 @@ final class Lab {
     }
 
     /** A UDP echo in a namespace: answers each datagram with "pong", recording the sender. */
-    static final class UdpEcho implements AutoCloseable {
+    public static final class UdpEcho implements AutoCloseable {
         private final DatagramSocket socket;
         private final BlockingQueue<String> peers = new LinkedBlockingQueue<>();
 
-        UdpEcho(NetNs where, int port) throws SocketException {
+        public UdpEcho(NetNs where, int port) throws SocketException {
             this.socket = where.run(() -> new DatagramSocket(port));
             Thread t = new Thread(() -> {
                 byte[] buf = new byte[64];
@@ -198,7 +198,7 @@ final class Lab {
     }
 
     /** Whether a "ping" to {@code address:port} gets an answer within {@code timeoutMillis}. */
-    static boolean udpAnswered(NetNs from, String address, int port, int timeoutMillis) {
+    public static boolean udpAnswered(NetNs from, String address, int port, int timeoutMillis) {
         return from.run(() -> {
             try (DatagramSocket s = new DatagramSocket()) {
                 s.setSoTimeout(timeoutMillis);

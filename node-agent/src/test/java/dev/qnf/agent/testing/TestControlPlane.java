@@ -2,6 +2,7 @@ package dev.qnf.agent.testing;
 
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.PolicyFile;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.pki.TlsFiles;
@@ -65,6 +66,13 @@ public final class TestControlPlane implements AutoCloseable {
     /** Creates a network (dual stack when {@code cidr6} is not null). */
     public void network(String name, String cidr, String cidr6, boolean nat) {
         client.createNetwork(new NetworkRequest(name, cidr, cidr6, null, null, null, nat, null, null, null, null));
+        // open: tests of plumbing are not about policy (networks deny by default); policy tests call policyDefault
+        policyDefault(name, "allow");
+    }
+
+    /** Sets a network's policy default ("allow" or "deny"). */
+    public void policyDefault(String network, String verdict) {
+        client.applyPolicies(new PolicyFile(List.of(), Map.of(network, verdict), List.of()));
     }
 
     public synchronized void startServer() throws Exception {
