@@ -6,8 +6,10 @@ import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.NetworkView;
+import dev.qnf.api.json.PolicyFile;
 
 import java.util.List;
+import java.util.Map;
 
 /** What {@code qnf dev --demo} shows a newcomer: a network, a few allocations, a retry, the cluster. */
 final class Demo {
@@ -56,6 +58,8 @@ final class Demo {
                     + "  dns " + result.path("dns").path("nameservers"));
         }
         out.line("");
+        out.line("$ (networks deny by default: the demo opens its network; see docs/policy.md for policies)");
+        client.applyPolicies(new PolicyFile(List.of(), Map.of("demo", "allow"), List.of()));
         out.line("$ ip netns exec qnf-demo-web-a ping -c 2 web-b      # by name, through QNF's DNS on the gateway");
         out.line(sandboxes.exec("web-a", "ping", "-c", "2", "-W", "2", "web-b").stripTrailing());
         out.line("");

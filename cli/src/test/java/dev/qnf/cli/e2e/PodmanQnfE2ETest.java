@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.PolicyFile;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
@@ -96,6 +97,8 @@ class PodmanQnfE2ETest {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
         server.announced().get(60, TimeUnit.SECONDS);
         qnf.createNetwork(new NetworkRequest(NETWORK, CIDR, null, null, null, null, true, null, null, null, null));
+        // open: this test is about plumbing, DNS and ports (networks deny by default; policies are tested elsewhere)
+        qnf.applyPolicies(new PolicyFile(List.of(), Map.of(NETWORK, "allow"), List.of()));
 
         agent = new Agent(podman, server.apiUrl(), dir.resolve("agent-state"), dir.resolve("agent.sock"),
                 dir.resolve("agent.log"));
