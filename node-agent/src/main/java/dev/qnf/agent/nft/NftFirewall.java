@@ -21,6 +21,8 @@ public final class NftFirewall implements Firewall {
 
     private final NetNs netns;
     private Ruleset applied;
+    /** {@code applied} rendered, so that a change renders only the new state. */
+    private Map<String, Layout.Table> appliedLayout;
 
     public NftFirewall(NetNs netns) {
         this.netns = netns;
@@ -35,6 +37,7 @@ public final class NftFirewall implements Firewall {
             return a;
         });
         applied = desired;
+        appliedLayout = null;
         if (!adoption.removed().isEmpty()) {
             LOG.info("nftables: adopted QNF tables, removed {}", adoption.removed());
         }
@@ -47,8 +50,12 @@ public final class NftFirewall implements Firewall {
             adopt(desired);
             return;
         }
-        String script = RulesetCompiler.diff(applied, desired);
+        Map<String, Layout.Table> before = appliedLayout != null ? appliedLayout : RulesetCompiler.layout(applied);
+        Map<String, Layout.Table> after = RulesetCompiler.layout(desired);
+        String script = RulesetCompiler.diff(before, after);
         if (script.isEmpty()) {
+            applied = desired;
+            appliedLayout = after;
             return;
         }
         try {
@@ -57,6 +64,7 @@ public final class NftFirewall implements Firewall {
                 return null;
             });
             applied = desired;
+            appliedLayout = after;
         } catch (NftException e) {
             LOG.warn("nftables: incremental change refused ({}); rewriting the QNF tables", e.errors().strip());
             adopt(desired);

@@ -97,7 +97,29 @@ final class PolicyLayout {
         return v.nft() + "-" + d.nft + "-" + PolicyPlan.key(policy);
     }
 
+    /** What the maps depend on: not the addresses (those are in ident4/ident6). */
+    private record Key(List<Rule> rules, Set<Integer> isolatedEgress, Set<Integer> isolatedIngress) {
+    }
+
+    /**
+     * The last maps rendered: an endpoint more changes the plan's addresses but not its rules, so the agent's
+     * incremental path does not split the rules again. One entry; renders are pure, so sharing it is safe.
+     */
+    private static volatile Map.Entry<Key, Map<String, NftSet>> last;
+
     static void sets(PolicyPlan plan, Map<String, NftSet> sets) {
+        Key key = new Key(plan.rules(), plan.isolatedEgress(), plan.isolatedIngress());
+        Map.Entry<Key, Map<String, NftSet>> memo = last;
+        if (memo == null || !memo.getKey().equals(key)) {
+            Map<String, NftSet> rendered = new LinkedHashMap<>();
+            render(plan, rendered);
+            memo = Map.entry(key, rendered);
+            last = memo;
+        }
+        sets.putAll(memo.getValue());
+    }
+
+    private static void render(PolicyPlan plan, Map<String, NftSet> sets) {
         String key = "mark . mark . inet_proto . inet_service";
         for (Direction d : Direction.values()) {
             for (Verdict v : List.of(Verdict.DENY, Verdict.ALLOW)) {
@@ -155,9 +177,10 @@ final class PolicyLayout {
         boolean egress = direction == Direction.EGRESS;
         groups.forEach((mine, boxes) -> {
             for (Box b : Boxes.disjoint(boxes)) {
-                String other = range(b, 0);
+                String other = markRange(b.lo().get(0).longValue(), b.hi().get(0).longValue());
                 String rest = range(b, 1) + " . " + range(b, 2);
-                out.put(egress ? mine + " . " + other + " . " + rest : other + " . " + mine + " . " + rest,
+                String self = markRange(mine, mine);
+                out.put(egress ? self + " . " + other + " . " + rest : other + " . " + self + " . " + rest,
                         owners.get(b.owner()));
             }
         });
@@ -194,7 +217,9 @@ final class PolicyLayout {
             for (Box b : Boxes.disjoint(boxes)) {
                 String addr = address(b.lo().get(0), b.hi().get(0), family);
                 String rest = range(b, 1) + " . " + range(b, 2);
-                out.put(egress ? id + " . " + addr + " . " + rest : addr + " . " + id + " . " + rest, owners.get(b.owner()));
+                String self = markRange(id, id);
+                out.put(egress ? self + " . " + addr + " . " + rest : addr + " . " + self + " . " + rest,
+                        owners.get(b.owner()));
             }
         });
         return out;
@@ -249,6 +274,14 @@ final class PolicyLayout {
             out.addAll(pieces);
         }
         return out;
+    }
+
+    /**
+     * An identity field, always as a range ("7-7"): nft 1.0.6 cannot delete an element of an interval map whose mark
+     * fields are single values ("7 . 8 . 6 . 80": ENOENT), though it adds it; written as ranges it deletes it.
+     */
+    private static String markRange(long lo, long hi) {
+        return lo + "-" + hi;
     }
 
     private static String range(Box b, int dim) {

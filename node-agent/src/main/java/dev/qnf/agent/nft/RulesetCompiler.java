@@ -58,8 +58,11 @@ public final class RulesetCompiler {
 
     /** The script from {@code from} to {@code to}; empty when nothing changes. */
     public static String diff(Ruleset from, Ruleset to) {
-        Map<String, Table> before = layout(from);
-        Map<String, Table> after = layout(to);
+        return diff(layout(from), layout(to));
+    }
+
+    /** {@link #diff} between rendered layouts (the firewall keeps the last applied one: one rendering per change). */
+    static String diff(Map<String, Table> before, Map<String, Table> after) {
         Script s = new Script();
         for (Table t : after.values()) {
             Table old = before.get(t.id());

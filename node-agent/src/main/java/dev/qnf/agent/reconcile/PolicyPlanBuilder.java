@@ -86,6 +86,36 @@ final class PolicyPlanBuilder {
             add(addresses, taken, id, e);
         }
 
+        Compiled c = compiled(model, localIdentities, unknown);
+        return new Result(PolicyPlan.of(addresses, c.rules, c.isolatedEgress, c.isolatedIngress), localIds);
+    }
+
+    /** The rules and isolation of a model for a set of local identities: all but the addresses. */
+    private record Compiled(List<PolicyPlan.Rule> rules, Set<Integer> isolatedEgress, Set<Integer> isolatedIngress) {
+    }
+
+    /** The last compilation and what it came from: a CNI ADD of a known identity changes none of it. */
+    private record Memo(FabricView.Policies model, Map<Integer, Identity> local, boolean unknown, Compiled compiled) {
+        boolean sameInputs(FabricView.Policies m, Map<Integer, Identity> l, boolean u) {
+            // the view shares its maps until they change, so identity is the cheap and exact test
+            return model.policies() == m.policies() && model.identities() == m.identities()
+                    && model.defaults() == m.defaults() && unknown == u && local.equals(l);
+        }
+    }
+
+    private static volatile Memo last;
+
+    private static Compiled compiled(FabricView.Policies model, Map<Integer, Identity> localIdentities, boolean unknown) {
+        Memo memo = last;
+        if (memo != null && memo.sameInputs(model, localIdentities, unknown)) {
+            return memo.compiled();
+        }
+        Compiled c = compile(model, localIdentities, unknown);
+        last = new Memo(model, Map.copyOf(localIdentities), unknown, c);
+        return c;
+    }
+
+    private static Compiled compile(FabricView.Policies model, Map<Integer, Identity> localIdentities, boolean unknown) {
         Set<Integer> isolatedEgress = new TreeSet<>();
         Set<Integer> isolatedIngress = new TreeSet<>();
         if (unknown) {
@@ -116,7 +146,7 @@ final class PolicyPlanBuilder {
                 isolatedIngress.add(number(i));
             }
         });
-        return new Result(PolicyPlan.of(addresses, rules, isolatedEgress, isolatedIngress), localIds);
+        return new Compiled(List.copyOf(rules), isolatedEgress, isolatedIngress);
     }
 
     private static void compile(Policy p, Set<Integer> selected, Collection<Identity> all, List<PolicyPlan.Rule> out) {

@@ -39,7 +39,7 @@ class PolicyLayoutTest {
                 add element inet qnf ident4 { 10.1.0.9 : 8 }
                 add element inet qnf ident6 { fd00::9 : 8 }
                 add element inet qnf isolated-out { 7 }
-                add element inet qnf in-allow { 8 . 7 . 6 . 80-90 : goto allow-in-ns/web }
+                add element inet qnf in-allow { 8-8 . 7-7 . 6 . 80-90 : goto allow-in-ns/web }
                 add element inet qnf isolated-in { 7 }
                 """);
     }
@@ -48,7 +48,7 @@ class PolicyLayoutTest {
     void aRuleMoreInAKnownPolicyIsOneElement() {
         Rule udp = Rule.allow("ns/web", Direction.INGRESS, Set.of(7), Identities.of(8), Protocol.UDP, 53, 53);
         assertThat(RulesetCompiler.diff(with(WEB), with(WEB, udp))).isEqualTo("""
-                add element inet qnf in-allow { 8 . 7 . 17 . 53 : goto allow-in-ns/web }
+                add element inet qnf in-allow { 8-8 . 7-7 . 17 . 53 : goto allow-in-ns/web }
                 """);
     }
 
@@ -68,10 +68,10 @@ class PolicyLayoutTest {
         Rule api = Rule.allow("ns/api", Direction.INGRESS, Set.of(7), Identities.of(8), Protocol.TCP, 85, 95);
         Rule any = Rule.allow("ns/any", Direction.INGRESS, Set.of(7), Identities.of(8), Protocol.ANY, 0, 65535);
         assertThat(elements(with(WEB, api, any), "in-allow")).isEqualTo(
-                "add element inet qnf in-allow { 8 . 7 . 0-5 . 0-65535 : goto allow-in-ns/any, "
-                        + "8 . 7 . 6 . 0-79 : goto allow-in-ns/any, 8 . 7 . 6 . 80-90 : goto allow-in-ns/web, "
-                        + "8 . 7 . 6 . 91-95 : goto allow-in-ns/api, 8 . 7 . 6 . 96-65535 : goto allow-in-ns/any, "
-                        + "8 . 7 . 7-255 . 0-65535 : goto allow-in-ns/any }");
+                "add element inet qnf in-allow { 8-8 . 7-7 . 0-5 . 0-65535 : goto allow-in-ns/any, "
+                        + "8-8 . 7-7 . 6 . 0-79 : goto allow-in-ns/any, 8-8 . 7-7 . 6 . 80-90 : goto allow-in-ns/web, "
+                        + "8-8 . 7-7 . 6 . 91-95 : goto allow-in-ns/api, 8-8 . 7-7 . 6 . 96-65535 : goto allow-in-ns/any, "
+                        + "8-8 . 7-7 . 7-255 . 0-65535 : goto allow-in-ns/any }");
     }
 
     @Test
@@ -81,10 +81,10 @@ class PolicyLayoutTest {
                         List.of(dev.qnf.fabric.net.Cidr.parse("10.1.0.0/16"))), Protocol.ICMP, 0, 0);
         Ruleset r = with(out);
         assertThat(elements(r, "out-deny4")).isEqualTo("add element inet qnf out-deny4 { "
-                + "7 . 10.0.0.0/16 . 1 . 0-65535 : goto deny-out-ns/web, "
-                + "7 . 10.2.0.0-10.255.255.255 . 1 . 0-65535 : goto deny-out-ns/web }");
+                + "7-7 . 10.0.0.0/16 . 1 . 0-65535 : goto deny-out-ns/web, "
+                + "7-7 . 10.2.0.0-10.255.255.255 . 1 . 0-65535 : goto deny-out-ns/web }");
         assertThat(elements(r, "out-deny6")).isEqualTo("add element inet qnf out-deny6 { "
-                + "7 . fd00::/8 . 58 . 0-65535 : goto deny-out-ns/web }");
+                + "7-7 . fd00::/8 . 58 . 0-65535 : goto deny-out-ns/web }");
         assertThat(RulesetCompiler.full(r)).contains("add rule inet qnf deny-out-ns/web counter name \"deny-out-ns/web\" drop");
     }
 
@@ -93,8 +93,8 @@ class PolicyLayoutTest {
         Rule all = Rule.deny("ns/all", Direction.EGRESS, Set.of(7), PolicyPlan.AllEndpoints.INSTANCE, Protocol.UDP, 0, 0);
         Rule one = Rule.deny("ns/one", Direction.EGRESS, Set.of(7), Identities.of(8), Protocol.ANY, 0, 0);
         assertThat(elements(with(one, all), "out-deny")).isEqualTo("add element inet qnf out-deny { "
-                + "7 . 1-7 . 17 . 0-65535 : goto deny-out-ns/all, 7 . 8 . 0-255 . 0-65535 : goto deny-out-ns/one, "
-                + "7 . 9-4294967295 . 17 . 0-65535 : goto deny-out-ns/all }");
+                + "7-7 . 1-7 . 17 . 0-65535 : goto deny-out-ns/all, 7-7 . 8-8 . 0-255 . 0-65535 : goto deny-out-ns/one, "
+                + "7-7 . 9-4294967295 . 17 . 0-65535 : goto deny-out-ns/all }");
         assertThat(RulesetCompiler.full(with(one))).contains(
                 "add rule inet qnf pol-out ct mark 0 meta mark . ip daddr . meta l4proto . th dport vmap @out-deny4");
     }
@@ -103,15 +103,15 @@ class PolicyLayoutTest {
     void ingressFromAddressesPutsTheAddressFirst() {
         Rule in = Rule.allow("lb", Direction.INGRESS, Set.of(7), Addresses.of("192.0.2.0/24"), Protocol.TCP, 443, 443);
         assertThat(elements(with(in), "in-allow4")).isEqualTo(
-                "add element inet qnf in-allow4 { 192.0.2.0/24 . 7 . 6 . 443 : goto allow-in-lb }");
+                "add element inet qnf in-allow4 { 192.0.2.0/24 . 7-7 . 6 . 443 : goto allow-in-lb }");
     }
 
     @Test
     void denyAndAllowGoToSeparateMapsLookedUpDenyFirst() {
         Rule deny = Rule.deny("ns/block", Direction.INGRESS, Set.of(7), Identities.of(8), Protocol.TCP, 80, 80);
         String full = RulesetCompiler.full(with(WEB, deny));
-        assertThat(full).contains("add element inet qnf in-deny { 8 . 7 . 6 . 80 : goto deny-in-ns/block }")
-                .contains("add element inet qnf in-allow { 8 . 7 . 6 . 80-90 : goto allow-in-ns/web }");
+        assertThat(full).contains("add element inet qnf in-deny { 8-8 . 7-7 . 6 . 80 : goto deny-in-ns/block }")
+                .contains("add element inet qnf in-allow { 8-8 . 7-7 . 6 . 80-90 : goto allow-in-ns/web }");
         assertThat(full.indexOf("vmap @in-deny\n")).isLessThan(full.indexOf("vmap @in-allow\n"));
         assertThat(full.indexOf("vmap @in-allow6\n")).isLessThan(full.indexOf("counter name \"default-deny-in\" drop"));
     }
@@ -122,7 +122,7 @@ class PolicyLayoutTest {
                 delete element inet qnf ident4 { 10.1.0.9 }
                 delete element inet qnf ident6 { fd00::9 }
                 delete element inet qnf isolated-out { 7 }
-                delete element inet qnf in-allow { 8 . 7 . 6 . 80-90 }
+                delete element inet qnf in-allow { 8-8 . 7-7 . 6 . 80-90 }
                 delete element inet qnf isolated-in { 7 }
                 flush chain inet qnf allow-in-ns/web
                 delete chain inet qnf allow-in-ns/web
@@ -139,7 +139,7 @@ class PolicyLayoutTest {
             ids.get(i % 2 == 0 ? 7 : 8).add(ip("10.1.0." + i));
         }
         Ruleset r = Ruleset.of(List.of(A), many, List.of()).withPolicy(PolicyPlan.of(ids, List.of(WEB), Set.of(7), Set.of(7)));
-        assertThat(elements(r, "in-allow")).isEqualTo("add element inet qnf in-allow { 8 . 7 . 6 . 80-90 : goto allow-in-ns/web }");
+        assertThat(elements(r, "in-allow")).isEqualTo("add element inet qnf in-allow { 8-8 . 7-7 . 6 . 80-90 : goto allow-in-ns/web }");
     }
 
     @Test
