@@ -5,6 +5,7 @@ import dev.qnf.api.json.AllocationView;
 import dev.qnf.fabric.InvalidInputException;
 import dev.qnf.fabric.model.Names;
 import dev.qnf.fabric.net.IpAddress;
+import dev.qnf.fabric.policy.Labels;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
  */
 record AddInputs(IpAddress ip4, IpAddress ip6, Map<String, String> labels) {
     private static final Pattern LABEL_VALUE = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?");
-    static final String NAMESPACE_LABEL = "k8s.qnf.dev/namespace";
+    /** The one namespace label, shared with the policy model (identity labels always carry it). */
+    static final String NAMESPACE_LABEL = Labels.NAMESPACE;
 
     static AddInputs of(CniRequest r) {
         IpAddress v4 = null;

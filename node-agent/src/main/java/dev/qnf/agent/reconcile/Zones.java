@@ -4,6 +4,7 @@ import dev.qnf.agent.control.FabricView;
 import dev.qnf.agent.dns.DnsRecords;
 import dev.qnf.agent.state.LocalAttachment;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.policy.Labels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,7 @@ public final class Zones {
      * Endpoint labels {@code alias.qnf.dev/<alias>} (any value) give the endpoint's addresses a second name; the CNI
      * {@code aliases} capability is stored this way.
      */
-    public static final String ALIAS_LABEL_PREFIX = "alias.qnf.dev/";
+    public static final String ALIAS_LABEL_PREFIX = Labels.ALIAS_PREFIX;
     private static final Logger LOG = LoggerFactory.getLogger(Zones.class);
 
     private Zones() {
