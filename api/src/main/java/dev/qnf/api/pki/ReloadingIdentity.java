@@ -29,8 +29,22 @@ public final class ReloadingIdentity implements Supplier<Identity> {
 
     /** Loads the files now (failing loudly if they are missing or broken) and watches them from then on. */
     public static ReloadingIdentity of(TlsFiles files) {
-        List<FileTime> stamps = stamps(files);
-        return new ReloadingIdentity(files, files.load(), stamps);
+        for (int attempt = 1; ; attempt++) {
+            List<FileTime> stamps = stamps(files);
+            try {
+                return new ReloadingIdentity(files, files.load(), stamps);
+            } catch (IllegalStateException midRenewal) {
+                if (attempt == 20) {
+                    throw midRenewal;
+                }
+                try {
+                    Thread.sleep(50);   // a renewal writes the key, then the certificate: read again shortly
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw midRenewal;
+                }
+            }
+        }
     }
 
     public TlsFiles files() {

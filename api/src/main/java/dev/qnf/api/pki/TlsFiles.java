@@ -1,6 +1,8 @@
 package dev.qnf.api.pki;
 
 import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
 import java.nio.file.Path;
 
 /**
@@ -22,8 +24,34 @@ public record TlsFiles(Path bundle, Path cert, Path key) {
         return Files.isRegularFile(bundle) && Files.isRegularFile(cert) && Files.isRegularFile(key);
     }
 
+    /**
+     * Reads the three files. Throws if the key does not match the certificate, which is what a reader sees in the
+     * moment between a renewal's key write and its certificate write.
+     */
     public Identity load() {
-        return new Identity(Pem.readPrivateKey(key), Pem.readCertificates(cert), Pem.readCertificates(bundle));
+        Identity identity = new Identity(Pem.readPrivateKey(key), Pem.readCertificates(cert),
+                Pem.readCertificates(bundle));
+        if (!matches(identity)) {
+            throw new IllegalStateException(key + " does not belong to " + cert + " (being renewed?)");
+        }
+        return identity;
+    }
+
+    private static boolean matches(Identity identity) {
+        try {
+            byte[] probe = {'q', 'n', 'f'};
+            String algorithm = "EC".equals(identity.key().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(identity.key());
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(identity.certificate().getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
     }
 
     /** Writes the key first and the certificate last, each atomically. */
