@@ -5,6 +5,7 @@ import dev.qnf.chaos.harness.ChaosCluster;
 import dev.qnf.chaos.harness.ServerProcess;
 import dev.qnf.chaos.harness.Shell;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -47,7 +48,12 @@ public final class StaleDataDir implements Fault {
     public void heal(FaultContext ctx) throws Exception {
         ChaosCluster cluster = ctx.cluster();
         target.kill();
-        Shell.must("rm", "-rf", target.dataDir().toString());
+        // As docs/operations.md says: empty the directory but keep pki/, the server's identity and the cluster CA.
+        try (var entries = Files.list(target.dataDir())) {
+            for (var entry : entries.filter(e -> !e.getFileName().toString().equals("pki")).toList()) {
+                Shell.must("rm", "-rf", entry.toString());
+            }
+        }
         Shell.must("mv", backup.toString(), target.dataDir().toString());
         long revision = leaderRevision(ctx);
         cluster.restart(target);
@@ -95,7 +101,12 @@ public final class StaleDataDir implements Fault {
         if (last != null) {
             throw last;
         }
-        Shell.must("rm", "-rf", target.dataDir().toString());
+        // As docs/operations.md says: empty the directory but keep pki/, the server's identity and the cluster CA.
+        try (var entries = Files.list(target.dataDir())) {
+            for (var entry : entries.filter(e -> !e.getFileName().toString().equals("pki")).toList()) {
+                Shell.must("rm", "-rf", entry.toString());
+            }
+        }
         cluster.rejoin(target, ctx.pick(others.stream().filter(ServerProcess::running).toList(), 1).get(0));
         ctx.readProbe().accept(target);
     }
