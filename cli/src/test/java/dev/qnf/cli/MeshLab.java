@@ -3,6 +3,7 @@ package dev.qnf.cli;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.PolicyFile;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
@@ -154,6 +155,8 @@ final class MeshLab implements AutoCloseable {
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.readiness().ready());
         client.createNetwork(new NetworkRequest(NETWORK, "10.213.0.0/16", null, null, null, null, false, 24, null,
                 null, null));
+        // open: the mesh tests are about tunnels, not policy (networks deny by default, and the agent enforces it)
+        client.applyPolicies(new PolicyFile(List.of(), Map.of(NETWORK, "allow"), List.of()));
         return this;
     }
 
