@@ -21,8 +21,8 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static dev.qnf.cli.MeshLab.quietly;
-import static dev.qnf.cli.MeshLab.sh;
+import static dev.qnf.cli.SimulatedMesh.quietly;
+import static dev.qnf.cli.SimulatedMesh.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,10 +37,10 @@ class MeshBenchmarkTest {
     @Test
     void meshVersusPlainBridge(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("qnf.bench"), "benchmark: run with -Dqnf.bench=true");
-        MeshLab.assumeCapable();
-        try (MeshLab lab = new MeshLab(dir, ProcessHandle.current().pid() + "b", "172.31.215.").start()) {
-            MeshLab.Host x = lab.host("x1", "ul", "172.31.215.1", null);
-            MeshLab.Host y = lab.host("y1", "ul", "172.31.215.2", null);
+        Assumptions.assumeTrue(SimulatedMesh.missing() == null, SimulatedMesh.missing());
+        try (SimulatedMesh lab = new SimulatedMesh(dir, ProcessHandle.current().pid() + "b", "172.31.215.").start()) {
+            SimulatedMesh.Host x = lab.host("x1", "ul", "172.31.215.1", null);
+            SimulatedMesh.Host y = lab.host("y1", "ul", "172.31.215.2", null);
             lab.container(x);
             lab.container(y);
             await().atMost(Duration.ofSeconds(60)).until(() -> x.ping(y));
@@ -68,7 +68,7 @@ class MeshBenchmarkTest {
         }
     }
 
-    private static void plain(MeshLab lab, MeshLab.Host h, String address) {
+    private static void plain(SimulatedMesh lab, SimulatedMesh.Host h, String address) {
         String ns = "qnf-demo-" + h.container();
         String outer = "p" + Integer.toHexString(ns.hashCode());
         sh("ip", "link", "add", "plain0", "netns", ns, "type", "veth", "peer", "name", outer, "netns", lab.underlay);
@@ -77,14 +77,14 @@ class MeshBenchmarkTest {
         sh("ip", "-n", ns, "addr", "add", address + "/24", "dev", "plain0");
     }
 
-    private static double iperf(MeshLab.Host client, String server) {
+    private static double iperf(SimulatedMesh.Host client, String server) {
         String out = client.inContainer("iperf3", "-c", server, "-t", "5", "-f", "g");
         Matcher m = Pattern.compile("([0-9.]+) Gbits/sec.*receiver").matcher(out);
         assertThat(m.find()).as(out).isTrue();
         return Double.parseDouble(m.group(1));
     }
 
-    private static double rtt(MeshLab.Host client, String server) {
+    private static double rtt(SimulatedMesh.Host client, String server) {
         String out = client.inContainer("ping", "-c", "50", "-i", "0.02", "-q", server);
         Matcher m = Pattern.compile("= [0-9.]+/([0-9.]+)/").matcher(out);
         assertThat(m.find()).as(out).isTrue();
@@ -94,7 +94,7 @@ class MeshBenchmarkTest {
     @Test
     void onePeerChangeOnADeviceWithAThousandPeers(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(Boolean.getBoolean("qnf.bench"), "benchmark: run with -Dqnf.bench=true");
-        MeshLab.assumeCapable();
+        Assumptions.assumeTrue(SimulatedMesh.missing() == null, SimulatedMesh.missing());
         String ns = "qmbench" + ProcessHandle.current().pid();
         String ifname = "qwgb" + ProcessHandle.current().pid();
         sh("ip", "netns", "add", ns);

@@ -2,6 +2,7 @@ package dev.qnf.cli;
 
 import dev.qnf.api.json.NodeView;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -21,12 +22,12 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import static dev.qnf.cli.MeshLab.sh;
+import static dev.qnf.cli.SimulatedMesh.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three simulated hosts of one site on one LAN segment ({@link MeshLab}), an agent process and a container each.
+ * Three simulated hosts of one site on one LAN segment ({@link SimulatedMesh}), an agent process and a container each.
  * Everything between hosts must travel in WireGuard: TCP and UDP across hosts, the MTU boundary, a capture of the
  * underlay, an agent restart, key rotation and node removal.
  */
@@ -36,21 +37,21 @@ class MeshHostsTest {
     private static final String SUBNET = "172.31.213.";
     private static final String MARKER = "QNF-MESH-MARKER-" + ProcessHandle.current().pid();
 
-    static MeshLab lab;
-    static MeshLab.Host h1;
-    static MeshLab.Host h2;
-    static MeshLab.Host h3;
+    static SimulatedMesh lab;
+    static SimulatedMesh.Host h1;
+    static SimulatedMesh.Host h2;
+    static SimulatedMesh.Host h3;
 
     @BeforeAll
     static void hosts(@TempDir Path dir) throws Exception {
-        MeshLab.assumeCapable();
-        lab = new MeshLab(dir, ProcessHandle.current().pid() + "h", SUBNET);
+        Assumptions.assumeTrue(SimulatedMesh.missing() == null, SimulatedMesh.missing());
+        lab = new SimulatedMesh(dir, ProcessHandle.current().pid() + "h", SUBNET);
         try {
             lab.start();
             h1 = lab.host("h1", "ul", SUBNET + "1", null);
             h2 = lab.host("h2", "ul", SUBNET + "2", null);
             h3 = lab.host("h3", "ul", SUBNET + "3", null);
-            for (MeshLab.Host h : List.of(h1, h2, h3)) {
+            for (SimulatedMesh.Host h : List.of(h1, h2, h3)) {
                 lab.container(h);
             }
         } catch (Exception | AssertionError e) {
@@ -156,7 +157,7 @@ class MeshHostsTest {
         assertThat(lab.client.listNodes().nodes()).extracting(NodeView::name).doesNotContain(h3.node);
     }
 
-    private static boolean pingFails(MeshLab.Host from, MeshLab.Host to, int size) {
+    private static boolean pingFails(SimulatedMesh.Host from, SimulatedMesh.Host to, int size) {
         try {
             from.inContainer("ping", "-c", "1", "-W", "2", "-M", "do", "-s", Integer.toString(size), to.containerIp);
             return false;

@@ -1,6 +1,7 @@
 package dev.qnf.cli;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Two sites ({@link MeshLab}): site a on the public segment with a1 (a gateway with a public endpoint) and a2 (no
+ * Two sites ({@link SimulatedMesh}): site a on the public segment with a1 (a gateway with a public endpoint) and a2 (no
  * public endpoint), site b's host b1 on a LAN behind a router that masquerades (nft). b1 dials a1 with persistent
  * keepalive and a1 learns b1's address behind the NAT; a2 and b1 cannot reach each other, so their traffic goes
  * through the gateway a1 in both directions.
@@ -27,15 +28,15 @@ class MeshSitesTest {
     private static final String PUBLIC = "172.31.214.";
     private static final String LAN_B = "10.77.0.";
 
-    static MeshLab lab;
-    static MeshLab.Host a1;
-    static MeshLab.Host a2;
-    static MeshLab.Host b1;
+    static SimulatedMesh lab;
+    static SimulatedMesh.Host a1;
+    static SimulatedMesh.Host a2;
+    static SimulatedMesh.Host b1;
 
     @BeforeAll
     static void sites(@TempDir Path dir) throws Exception {
-        MeshLab.assumeCapable();
-        lab = new MeshLab(dir, ProcessHandle.current().pid() + "s", PUBLIC);
+        Assumptions.assumeTrue(SimulatedMesh.missing() == null, SimulatedMesh.missing());
+        lab = new SimulatedMesh(dir, ProcessHandle.current().pid() + "s", PUBLIC);
         try {
             lab.start();
             lab.segment("lanb");
@@ -44,7 +45,7 @@ class MeshSitesTest {
                     "--public-endpoint", PUBLIC + "1:51820");
             a2 = lab.host("a2", "ul", PUBLIC + "2", null, "--site", "a");
             b1 = lab.host("b1", "lanb", LAN_B + "2", LAN_B + "1", "--site", "b", "--wg-keepalive", "5");
-            for (MeshLab.Host h : List.of(a1, a2, b1)) {
+            for (SimulatedMesh.Host h : List.of(a1, a2, b1)) {
                 lab.container(h);
             }
         } catch (Exception | AssertionError e) {

@@ -8,7 +8,6 @@ import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
-import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -20,16 +19,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import static org.awaitility.Awaitility.await;
+import java.util.function.BooleanSupplier;
 
 /**
- * Simulated hosts on one machine for the mesh tests: an underlay namespace holding bridges (LAN segments), joined to
+ * Simulated hosts on one machine, for {@code qnf demo} and the mesh tests: an underlay namespace holding bridges (LAN segments), joined to
  * the test's namespace where an in-process control plane (mTLS) listens; hosts as namespaces on a segment, each with
  * its own {@code qnf agent} process and WireGuard interface; NAT routers; containers as namespaces plugged in through
  * a host's CNI socket. Names carry the pid and a tag, and {@link #close} removes everything it made, pass or fail.
  */
-final class MeshLab implements AutoCloseable {
+final class SimulatedMesh implements AutoCloseable {
     static final String NETWORK = "meshnet";
 
     final String tag;
@@ -126,7 +124,7 @@ final class MeshLab implements AutoCloseable {
     }
 
     /** @param subnet the first three octets of the public segment, with the dot ("172.31.213.") */
-    MeshLab(Path dir, String tag, String subnet) {
+    SimulatedMesh(Path dir, String tag, String subnet) {
         this.dir = dir;
         this.tag = tag;
         this.subnet = subnet;
@@ -134,13 +132,32 @@ final class MeshLab implements AutoCloseable {
         this.rootVeth = "qmr" + tag;
     }
 
-    static void assumeCapable() throws Exception {
-        Assumptions.assumeTrue(NetNs.isRoot(), "needs root");
-        Assumptions.assumeTrue(new ProcessBuilder("which", "wireguard-go").start().waitFor() == 0, "needs wireguard-go");
+    /** Null when this machine can run it, else what is missing. */
+    static String missing() throws IOException, InterruptedException {
+        if (!NetNs.isRoot()) {
+            return "needs root";
+        }
+        return new ProcessBuilder("which", "wireguard-go").start().waitFor() == 0 ? null : "needs wireguard-go";
+    }
+
+    /** Polls {@code condition} every 200 ms until it holds; false after {@code timeout}. */
+    static boolean waitUntil(Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.getAsBoolean()) {
+                    return true;
+                }
+            } catch (RuntimeException e) {
+                // not yet: the server or the socket is still coming up
+            }
+            Thread.sleep(200);
+        }
+        return false;
     }
 
     /** The underlay with its public segment "ul" (the control plane at .254 of it), the server and the network. */
-    MeshLab start() throws Exception {
+    SimulatedMesh start() throws Exception {
         addNs(underlay);
         segment("ul");
         sh("ip", "link", "add", rootVeth, "type", "veth", "peer", "name", "cp", "netns", underlay);
@@ -152,10 +169,12 @@ final class MeshLab implements AutoCloseable {
                 subnet + "254:" + freePort(), Map.of(), false).withTls(pki.issueServer("mesh",
                 dir.resolve("server-tls"), List.of(subnet + "254"))));
         client = QnfClient.connect(pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")), server.apiUrl());
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> client.readiness().ready());
+        if (!waitUntil(Duration.ofSeconds(60), () -> client.readiness().ready())) {
+            throw new IllegalStateException("the control plane did not become ready within 60 s");
+        }
         client.createNetwork(new NetworkRequest(NETWORK, "10.213.0.0/16", null, null, null, null, false, 24, null,
                 null, null));
-        // open: the mesh tests are about tunnels, not policy (networks deny by default, and the agent enforces it)
+        // networks deny by default (docs/policy.md): this one is open inside, across hosts as within one
         client.applyPolicies(new PolicyFile(List.of(), Map.of(NETWORK, "allow"), List.of()));
         return this;
     }
@@ -194,8 +213,11 @@ final class MeshLab implements AutoCloseable {
     }
 
     /** The host's container: a namespace plugged in through its agent's CNI socket; returns its IPv4 address. */
-    String container(Host h) throws Exception {
-        await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(DevAgent.socket(h.home)));
+    String container(Host h) throws IOException, InterruptedException {
+        if (!waitUntil(Duration.ofSeconds(90), () -> Files.exists(DevAgent.socket(h.home)))) {
+            throw new IllegalStateException("agent " + h.node + " did not open its CNI socket within 90 s; see "
+                    + h.home.resolve("agent.log"));
+        }
         DemoSandboxes s = DemoSandboxes.install(h.home, NETWORK);
         sandboxes.add(s);
         var result = s.add(h.container());
