@@ -124,7 +124,8 @@ public final class FabricReplica implements AutoCloseable {
                 .build();
         try {
             server.start();
-            if (formatted) {
+            // A member started with its peers on an empty directory lost its data (a joiner is new to the others).
+            if (formatted || !config.joinMode()) {
                 refuseIfRolledBack(server.getDivision(groupId), self, tuning, adminExecutor, tls);
             }
         } catch (IOException | RuntimeException e) {
@@ -158,7 +159,8 @@ public final class FabricReplica implements AutoCloseable {
 
     /**
      * A restarted member whose Raft log ends before a commit index another member already heard from it has had its
-     * data directory replaced by an older copy: it refuses to run rather than vote on and serve a state it lost.
+     * data directory replaced by an older copy, or lost it: it refuses to run rather than vote on and serve a state it
+     * lost.
      * (Without this it would also never catch up: the leader resends from where it believes the member is.)
      */
     private static void refuseIfRolledBack(RaftServer.Division division, RaftPeerId self, RaftTuning tuning,

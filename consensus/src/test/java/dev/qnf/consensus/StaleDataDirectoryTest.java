@@ -70,6 +70,33 @@ class StaleDataDirectoryTest {
         }
     }
 
+    /**
+     * Regression (chaos suite, a harness slip that emptied a member's directory): a member whose data directory was
+     * lost and which is started again with its old peers sat in the group forever without catching up, for the same
+     * reason. It is refused too; a lost member comes back through a join.
+     */
+    @Test
+    void aFollowerRestartedWithAnEmptyDataDirectoryRefusesToStart() throws Exception {
+        try (TestCluster cluster = TestCluster.builder(root).start(3)) {
+            FabricReplica leader = cluster.awaitLeader();
+            leader.submit(network("blue", "10.9.0.0/16")).get(15, TimeUnit.SECONDS);
+            allocateMany(leader, "a", 10);
+            String follower = cluster.follower().id();
+            long revision = leader.localImage().revision();
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> cluster.get(follower).status().commitIndex() >= revision);
+            allocateMany(leader, "b", 5); // its answers carry the commit index it reached
+
+            cluster.stop(follower);
+            delete(cluster.dataDir(follower));
+            assertThatThrownBy(() -> cluster.restart(follower))
+                    .isInstanceOf(UncheckedIOException.class)
+                    .hasCauseInstanceOf(StaleDataDirectoryException.class)
+                    .hasMessageContaining("older than what it acknowledged");
+            allocateMany(leader, "c", 5); // the two others carry on
+        }
+    }
+
     private static void allocateMany(FabricReplica r, String prefix, int n) throws Exception {
         List<CompletableFuture<?>> all = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -48,12 +48,7 @@ public final class StaleDataDir implements Fault {
     public void heal(FaultContext ctx) throws Exception {
         ChaosCluster cluster = ctx.cluster();
         target.kill();
-        // As docs/operations.md says: empty the directory but keep pki/, the server's identity and the cluster CA.
-        try (var entries = Files.list(target.dataDir())) {
-            for (var entry : entries.filter(e -> !e.getFileName().toString().equals("pki")).toList()) {
-                Shell.must("rm", "-rf", entry.toString());
-            }
-        }
+        Shell.must("rm", "-rf", target.dataDir().toString());
         Shell.must("mv", backup.toString(), target.dataDir().toString());
         long revision = leaderRevision(ctx);
         cluster.restart(target);
