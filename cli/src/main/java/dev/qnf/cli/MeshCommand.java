@@ -2,6 +2,7 @@ package dev.qnf.cli;
 
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeView;
+import dev.qnf.api.node.NodeViews;
 import dev.qnf.fabric.model.Node;
 import dev.qnf.mesh.DeviceStatus;
 import dev.qnf.mesh.MeshPlan;
@@ -51,7 +52,7 @@ final class MeshCommand {
             DeviceStatus device = UapiClient.forInterface(wgInterface).get();
             List<Node> nodes;
             try (QnfClient client = options.client()) {
-                nodes = client.listNodes(options.stale).nodes().stream().map(MeshCommand::node).toList();
+                nodes = client.listNodes(options.stale).nodes().stream().map(NodeViews::toDomain).toList();
             }
             List<PeerRow> rows = rows(node, nodes, device);
             options.output(spec.commandLine().getOut()).print(rows, rows,
@@ -94,7 +95,4 @@ final class MeshCommand {
         }
     }
 
-    private static Node node(NodeView v) {
-        return new Node(v.name(), v.site(), v.addresses(), v.publicKey(), v.leaseExpiresAtMillis(), v.mesh());
-    }
 }

@@ -21,6 +21,7 @@ import dev.qnf.agent.state.StateStore;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.node.NodeViews;
 import dev.qnf.mesh.device.WireGuardGo;
 import dev.qnf.mesh.key.NodeKeyFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -113,7 +114,7 @@ public final class NodeAgent implements AutoCloseable {
         return new NodeRequest(mesh == null ? null : config.mesh().site(),
                 config.addresses().isEmpty() ? null : config.addresses(),
                 mesh == null ? null : mesh.publicKey().base64(), config.leaseSeconds(),
-                mesh == null ? null : mesh.advertisement());
+                mesh == null ? null : NodeViews.toWire(mesh.advertisement()));
     }
 
     /** A rotated key is published by an immediate heartbeat rather than the next scheduled one. */

@@ -10,6 +10,7 @@ import com.linecorp.armeria.server.annotation.Put;
 import dev.qnf.api.json.Deleted;
 import dev.qnf.api.json.NodeList;
 import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.node.NodeViews;
 import dev.qnf.api.service.FabricService;
 import dev.qnf.api.service.NodeInput;
 
@@ -40,7 +41,7 @@ public final class NodesApi {
     public CompletableFuture<HttpResponse> register(@Param("name") String name, AggregatedHttpRequest req) {
         NodeRequest r = RestBodies.readOptional(req, NodeRequest.class, new NodeRequest(null, null, null, null));
         return fabric.registerNode(new NodeInput(name, r.site(), r.addresses(), r.publicKey(), r.leaseSeconds(),
-                r.mesh()))
+                NodeViews.toDomain(r.mesh())))
                 .thenApply(a -> RestBodies.written(a.created(), Views.node(a.value(), a.revision())));
     }
 

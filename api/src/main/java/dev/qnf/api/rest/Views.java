@@ -9,6 +9,7 @@ import dev.qnf.api.json.Json;
 import dev.qnf.api.json.MemberView;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeView;
+import dev.qnf.api.node.NodeViews;
 import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.service.ClusterInfo;
 import dev.qnf.fabric.model.Block;
@@ -46,7 +47,7 @@ public final class Views {
 
     public static NodeView node(Node n, Long revision) {
         return new NodeView(n.name(), n.site(), n.addresses(), n.publicKey(), n.leaseExpiresAtMillis(), revision,
-                n.mesh());
+                NodeViews.toWire(n.mesh()));
     }
 
     public static ClusterView cluster(ClusterInfo c) {

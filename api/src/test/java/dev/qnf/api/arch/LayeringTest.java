@@ -36,10 +36,12 @@ class LayeringTest {
     }
 
     @Test
-    void policyTranslationIsSharedWithClientsSoImportsNoServerStack() throws IOException {
-        assertThat(importsIn(MAIN.resolve("policy"))).noneMatch(i -> i.startsWith("com.linecorp.")
-                || i.startsWith("io.grpc.") || i.startsWith("dev.qnf.consensus.") || i.startsWith("io.micrometer.")
-                || (i.startsWith("dev.qnf.api.") && !i.startsWith("dev.qnf.api.json.")));
+    void domainTranslationsAreSharedWithClientsSoImportNoServerStack() throws IOException {
+        for (String pkg : List.of("policy", "node")) {
+            assertThat(importsIn(MAIN.resolve(pkg))).as(pkg).noneMatch(i -> i.startsWith("com.linecorp.")
+                    || i.startsWith("io.grpc.") || i.startsWith("dev.qnf.consensus.") || i.startsWith("io.micrometer.")
+                    || (i.startsWith("dev.qnf.api.") && !i.startsWith("dev.qnf.api.json.")));
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.qnf.agent.mesh;
 import dev.qnf.api.json.BlockView;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.json.WatchMessage;
+import dev.qnf.api.node.NodeViews;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.net.Cidr;
@@ -72,8 +73,7 @@ public final class MeshView {
             return switch (e.kind()) {
                 case "node" -> {
                     NodeView n = e.objectAs(NodeView.class);
-                    yield new MeshView(revision, nodes.plus(n.name(), new Node(n.name(), n.site(), n.addresses(),
-                            n.publicKey(), n.leaseExpiresAtMillis(), n.mesh())), blocks);
+                    yield new MeshView(revision, nodes.plus(n.name(), NodeViews.toDomain(n)), blocks);
                 }
                 case "block" -> {
                     BlockView b = e.objectAs(BlockView.class);
