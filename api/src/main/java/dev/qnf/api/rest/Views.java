@@ -9,12 +9,14 @@ import dev.qnf.api.json.Json;
 import dev.qnf.api.json.MemberView;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeView;
+import dev.qnf.api.json.TokenView;
 import dev.qnf.api.node.NodeViews;
 import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.service.ClusterInfo;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
+import dev.qnf.fabric.model.JoinToken;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
@@ -61,6 +63,11 @@ public final class Views {
                         r.policy() == null ? null : r.rule(), r.text())).toList(), revision);
     }
 
+    /** Without the secret's hash: every caller, nodes included, may read the state, and the hash is no one's business. */
+    public static TokenView token(JoinToken t) {
+        return new TokenView(t.id(), t.role().lower(), t.site(), t.expiresAtMillis(), t.usesLeft(), t.redeemedBy());
+    }
+
     private static String lower(Enum<?> e) {
         return e.name().toLowerCase(Locale.ROOT);
     }
@@ -82,6 +89,8 @@ public final class Views {
             view = PolicyViews.view(i);
         } else if (r instanceof PolicyDefault d) {
             view = PolicyViews.view(d);
+        } else if (r instanceof JoinToken t) {
+            view = token(t);
         } else {
             Member m = (Member) r;
             view = new MemberView(m.id(), m.apiAddress(), m.raftAddress());

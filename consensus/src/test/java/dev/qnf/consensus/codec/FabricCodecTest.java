@@ -6,6 +6,9 @@ import dev.qnf.fabric.command.AnnounceMember;
 import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.CreateNetwork;
+import dev.qnf.fabric.command.CreateToken;
+import dev.qnf.fabric.command.DeleteToken;
+import dev.qnf.fabric.command.RedeemToken;
 import dev.qnf.fabric.command.DeleteNetwork;
 import dev.qnf.fabric.command.DeletePolicy;
 import dev.qnf.fabric.command.LabelEndpoint;
@@ -16,6 +19,8 @@ import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
+import dev.qnf.fabric.model.JoinRole;
+import dev.qnf.fabric.model.JoinToken;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
@@ -77,8 +82,13 @@ class FabricCodecTest {
     static final Identity IDENTITY = new Identity(256, "blue", Map.of("app", "web", "k8s.qnf.dev/namespace", "shop"));
     static final PolicyDefault DEFAULT = new PolicyDefault("blue", Verdict.ALLOW);
 
+    static final JoinToken TOKEN = new JoinToken("abc123", JoinToken.hashOf("0123456789abcdef"), JoinRole.NODE,
+            "rack-1", 1_700_000_000_000L, 2, List.of("node-a.example"));
+    static final JoinToken FRESH_TOKEN = new JoinToken("def456", JoinToken.hashOf("s"), JoinRole.SERVER, null,
+            1_700_000_000_000L, 1, null);
+
     static final List<Resource> RESOURCES = List.of(DUAL, PLAIN, ENDPOINT, BARE, NODE, BLOCK, POOL, MEMBER, POLICY,
-            IDENTITY, DEFAULT);
+            IDENTITY, DEFAULT, TOKEN, FRESH_TOKEN);
 
     static final List<Command> COMMANDS = List.of(
             new CreateNetwork(DUAL),
@@ -94,7 +104,10 @@ class FabricCodecTest {
             new ApplyPolicies(List.of(POLICY), List.of(DEFAULT),
                     List.of(new PolicyTest("blue:app=web", "10.0.0.1", Protocol.UDP, 53, Verdict.DENY))),
             new DeletePolicy("shop", "api-in"),
-            new LabelEndpoint("blue", "c0ffee:1", Map.of("tier", "front"), List.of("legacy")));
+            new LabelEndpoint("blue", "c0ffee:1", Map.of("tier", "front"), List.of("legacy")),
+            new CreateToken(FRESH_TOKEN),
+            new RedeemToken("abc123", JoinToken.hashOf("0123456789abcdef"), 1_699_999_999_000L, "node-b"),
+            new DeleteToken("abc123"));
 
     static final List<Reply> REPLIES = List.of(
             new Reply.Ok(ENDPOINT, true),

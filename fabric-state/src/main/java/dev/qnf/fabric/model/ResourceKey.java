@@ -12,6 +12,7 @@ public record ResourceKey(String kind, String name) implements Comparable<Resour
     public static final String POLICY = "policy";
     public static final String IDENTITY = "identity";
     public static final String POLICY_DEFAULT = "policy-default";
+    public static final String JOIN_TOKEN = "join-token";
 
     public static ResourceKey parse(String text) {
         int slash = text.indexOf('/');

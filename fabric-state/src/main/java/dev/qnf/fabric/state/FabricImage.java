@@ -3,6 +3,7 @@ package dev.qnf.fabric.state;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
+import dev.qnf.fabric.model.JoinToken;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
@@ -31,7 +32,8 @@ import java.util.Optional;
  */
 public final class FabricImage {
     private static final FabricImage EMPTY = new FabricImage(0, TreePMap.empty(), TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY);
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY,
+            TreePMap.empty());
 
     private final long revision;
     private final PMap<String, Network> networks;
@@ -43,11 +45,13 @@ public final class FabricImage {
     private final PMap<String, PMap<IpAddress, String>> used;
     /** Policies, identities, network defaults, and the identity indexes derived from endpoints. */
     private final PolicyState policy;
+    /** Join tokens by id (secrets only as hashes). */
+    private final PMap<String, JoinToken> tokens;
 
     private FabricImage(long revision, PMap<String, Network> networks, PMap<String, PMap<String, Endpoint>> endpoints,
                         PMap<String, Node> nodes, PMap<String, PMap<Cidr, Block>> blocks,
                         PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used,
-                        PolicyState policy) {
+                        PolicyState policy, PMap<String, JoinToken> tokens) {
         this.revision = revision;
         this.networks = networks;
         this.endpoints = endpoints;
@@ -56,6 +60,7 @@ public final class FabricImage {
         this.members = members;
         this.used = used;
         this.policy = policy;
+        this.tokens = tokens;
     }
 
     public static FabricImage empty() {
@@ -77,7 +82,7 @@ public final class FabricImage {
                 b.delete(((Change.Delete) c).key());
             }
         }
-        return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy);
+        return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy, b.tokens);
     }
 
     public long revision() {
@@ -119,6 +124,14 @@ public final class FabricImage {
 
     public Collection<Member> members() {
         return members.values();
+    }
+
+    public Optional<JoinToken> token(String id) {
+        return Optional.ofNullable(tokens.get(id));
+    }
+
+    public Collection<JoinToken> tokens() {
+        return tokens.values();
     }
 
     /** The endpoint id holding {@code address} in {@code network}, if any. */
@@ -201,6 +214,7 @@ public final class FabricImage {
         all.addAll(policy.policies.values());
         all.addAll(policy.identities.values());
         all.addAll(policy.defaults.values());
+        all.addAll(tokens.values());
         return all;
     }
 
@@ -213,6 +227,7 @@ public final class FabricImage {
         counts.put(ResourceKey.MEMBER, members.size());
         counts.put(ResourceKey.POLICY, policy.policies.size());
         counts.put(ResourceKey.IDENTITY, policy.identities.size());
+        counts.put(ResourceKey.JOIN_TOKEN, tokens.size());
         return counts;
     }
 
@@ -240,6 +255,7 @@ public final class FabricImage {
         PMap<String, Member> members;
         PMap<String, PMap<IpAddress, String>> used;
         PolicyState policy;
+        PMap<String, JoinToken> tokens;
 
         Builder(FabricImage from) {
             networks = from.networks;
@@ -249,6 +265,7 @@ public final class FabricImage {
             members = from.members;
             used = from.used;
             policy = from.policy;
+            tokens = from.tokens;
         }
 
         void put(Resource r) {
@@ -265,6 +282,8 @@ public final class FabricImage {
                 blocks = blocks.plus(b.network(), inner(blocks, b.network()).plus(b.cidr(), b));
             } else if (r instanceof Member m) {
                 members = members.plus(m.id(), m);
+            } else if (r instanceof JoinToken t) {
+                tokens = tokens.plus(t.id(), t);
             } else {
                 policy = policy.put(r);
             }
@@ -275,6 +294,7 @@ public final class FabricImage {
                 case ResourceKey.NETWORK -> networks = networks.minus(key.name());
                 case ResourceKey.NODE -> nodes = nodes.minus(key.name());
                 case ResourceKey.MEMBER -> members = members.minus(key.name());
+                case ResourceKey.JOIN_TOKEN -> tokens = tokens.minus(key.name());
                 case ResourceKey.POLICY, ResourceKey.IDENTITY, ResourceKey.POLICY_DEFAULT -> policy = policy.delete(key);
                 case ResourceKey.ENDPOINT -> {
                     String[] parts = split(key);

@@ -5,9 +5,12 @@ import dev.qnf.fabric.command.AnnounceMember;
 import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.CreateNetwork;
+import dev.qnf.fabric.command.CreateToken;
 import dev.qnf.fabric.command.DeleteNetwork;
 import dev.qnf.fabric.command.DeletePolicy;
+import dev.qnf.fabric.command.DeleteToken;
 import dev.qnf.fabric.command.LabelEndpoint;
+import dev.qnf.fabric.command.RedeemToken;
 import dev.qnf.fabric.command.RegisterNode;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveMember;
@@ -15,6 +18,7 @@ import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.model.Attachment;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.JoinToken;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
@@ -23,6 +27,8 @@ import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.net.IpAddress;
 import dev.qnf.fabric.policy.PolicyEngine;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -67,6 +73,12 @@ public final class FabricMachine {
                 return deletePolicy(image, c);
             } else if (command instanceof LabelEndpoint c) {
                 return labelEndpoint(image, c);
+            } else if (command instanceof CreateToken c) {
+                return createToken(image, c.token());
+            } else if (command instanceof RedeemToken c) {
+                return redeemToken(image, c);
+            } else if (command instanceof DeleteToken c) {
+                return deleteToken(image, c.id());
             }
             throw new IllegalStateException("unhandled command " + command);
         } catch (AddressPicker.Refusal r) {
@@ -306,5 +318,40 @@ public final class FabricMachine {
         Endpoint labelled = new Endpoint(e.network(), e.id(), e.node(), e.ip(), e.ip6(), e.containerId(), e.ifName(),
                 e.mac(), labels);
         return new Decision(List.of(new Change.Put(labelled)), Reply.ok(labelled, false));
+    }
+
+    private static Decision createToken(FabricImage image, JoinToken token) {
+        if (image.token(token.id()).isPresent()) {
+            return Decision.rejected(ErrorCode.ALREADY_EXISTS, "token " + token.id() + " already exists");
+        }
+        return new Decision(List.of(new Change.Put(token)), Reply.ok(token, true));
+    }
+
+    /**
+     * Applied in log order, so of two redemptions of a token's last use (through any servers) exactly the first
+     * succeeds. An unknown id and a wrong secret get the same answer, so a caller learns nothing about which ids
+     * exist.
+     */
+    private static Decision redeemToken(FabricImage image, RedeemToken c) {
+        Optional<JoinToken> found = image.token(c.id());
+        if (found.isEmpty() || !MessageDigest.isEqual(found.get().secretHash().getBytes(StandardCharsets.US_ASCII),
+                c.secretHash().getBytes(StandardCharsets.US_ASCII))) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, "unknown join token or wrong secret");
+        }
+        JoinToken token = found.get();
+        if (c.nowMillis() >= token.expiresAtMillis()) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "join token " + token.id() + " has expired");
+        }
+        if (token.usesLeft() == 0) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "join token " + token.id() + " is used up");
+        }
+        JoinToken used = token.redeemedBy(c.subject());
+        return new Decision(List.of(new Change.Put(used)), Reply.ok(used, false));
+    }
+
+    private static Decision deleteToken(FabricImage image, String id) {
+        return image.token(id)
+                .map(t -> new Decision(List.of(new Change.Delete(t.key())), Reply.ok(null, false)))
+                .orElseGet(() -> Decision.rejected(ErrorCode.NOT_FOUND, "token " + id + " not found"));
     }
 }
