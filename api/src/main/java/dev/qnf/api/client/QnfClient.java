@@ -24,6 +24,9 @@ import dev.qnf.api.json.PolicyView;
 import dev.qnf.api.json.Readiness;
 import dev.qnf.api.json.SnapshotView;
 import dev.qnf.api.json.StateHashView;
+import dev.qnf.api.json.TokenCreated;
+import dev.qnf.api.json.TokenList;
+import dev.qnf.api.json.TokenRequest;
 import dev.qnf.api.json.TransferLeaderRequest;
 import dev.qnf.api.json.WatchMessage;
 
@@ -210,6 +213,21 @@ public final class QnfClient implements AutoCloseable {
 
     public Deleted removeNode(String name) {
         return call("DELETE", "/v1/nodes/" + segment(name), null, Deleted.class);
+    }
+
+    // ------------------------------------------------------------------ join tokens
+
+    /** Makes a join token; the answer holds its secret, shown this once. */
+    public TokenCreated createToken(TokenRequest request) {
+        return call("POST", "/v1/tokens", request, TokenCreated.class);
+    }
+
+    public TokenList listTokens() {
+        return get("/v1/tokens", TokenList.class);
+    }
+
+    public Deleted deleteToken(String id) {
+        return call("DELETE", "/v1/tokens/" + segment(id), null, Deleted.class);
     }
 
     // ------------------------------------------------------------------ cluster

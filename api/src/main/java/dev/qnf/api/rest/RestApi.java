@@ -16,13 +16,19 @@ public final class RestApi {
     }
 
     public static void install(ServerBuilder sb, FabricService fabric, ClusterService cluster, AccessControl access) {
+        install(sb, fabric, cluster, access, null);
+    }
+
+    /** {@code caPin} is the cluster CA's pin handed out with join tokens (null without TLS). */
+    public static void install(ServerBuilder sb, FabricService fabric, ClusterService cluster, AccessControl access,
+                               java.util.function.Supplier<String> caPin) {
         RestErrors errors = new RestErrors();
         RestAuthDecorator auth = new RestAuthDecorator(access);
         NodeRestriction nodes = new NodeRestriction((network, endpoint) -> fabric.allocations(network, true)
                 .handle((list, e) -> e != null ? Optional.<String>empty() : list.value().stream()
                         .filter(a -> a.id().equals(endpoint)).map(Endpoint::node).findFirst()));
         for (Object resource : new Object[]{new NetworksApi(fabric), new NodesApi(fabric), new ClusterApi(cluster),
-                new WatchApi(fabric), new PoliciesApi(fabric)}) {
+                new WatchApi(fabric), new PoliciesApi(fabric), new TokensApi(fabric, caPin)}) {
             // authentication and role first (outer), then the node restriction, which needs the caller
             sb.annotatedService().exceptionHandlers(errors)
                     .decorator(service -> service.decorate(nodes).decorate(auth)).build(resource);

@@ -8,6 +8,7 @@ import com.linecorp.armeria.server.metric.MetricCollectingService;
 import dev.qnf.api.auth.AccessControl;
 import dev.qnf.api.auth.Authorizer;
 import dev.qnf.api.auth.CertificateAccess;
+import dev.qnf.api.pki.CaPin;
 import dev.qnf.api.pki.ReloadingIdentity;
 import dev.qnf.api.backend.FabricBackend;
 import dev.qnf.api.backend.ReplicaBackend;
@@ -101,8 +102,9 @@ public final class QnfServer implements AutoCloseable {
         HostPort address = config.apiHostPort();
         ServerBuilder sb = Server.builder();
         InetSocketAddress bind = new InetSocketAddress(address.host(), address.port());
-        if (config.tls() != null) {
-            ServerTls.configure(sb, bind, ReloadingIdentity.of(config.tls()));
+        ReloadingIdentity identity = config.tls() == null ? null : ReloadingIdentity.of(config.tls());
+        if (identity != null) {
+            ServerTls.configure(sb, bind, identity);
         } else {
             sb.http(bind);
         }
@@ -114,7 +116,7 @@ public final class QnfServer implements AutoCloseable {
                 .errorHandler(new RestErrors())
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("qnf.api")));
         sb.service(GrpcApi.service(fabric, cluster, access, MAX_REQUEST_BYTES));
-        RestApi.install(sb, fabric, cluster, access);
+        RestApi.install(sb, fabric, cluster, access, identity == null ? null : () -> CaPin.issuerOf(identity.get()));
         sb.service("/metrics", new MetricsService(metrics));
         sb.serviceUnder("/docs", DocService.builder().build());
         return sb.build();

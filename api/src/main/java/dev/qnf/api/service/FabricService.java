@@ -7,6 +7,9 @@ import dev.qnf.api.backend.WatchListener;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Command;
+import dev.qnf.fabric.command.CreateToken;
+import dev.qnf.fabric.command.DeleteToken;
+import dev.qnf.fabric.command.RedeemToken;
 import dev.qnf.fabric.command.DeleteNetwork;
 import dev.qnf.fabric.command.DeletePolicy;
 import dev.qnf.fabric.command.LabelEndpoint;
@@ -14,6 +17,8 @@ import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
+import dev.qnf.fabric.model.JoinRole;
+import dev.qnf.fabric.model.JoinToken;
 import dev.qnf.fabric.model.Names;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
@@ -199,6 +204,46 @@ public final class FabricService {
         }
         long from = fromRevision != null ? fromRevision : backend.localImage().revision() + 1;
         return backend.watch(from, listener);
+    }
+
+    // ------------------------------------------------------------------ join tokens
+
+    /** A token just made: the text to hand out (shown once, never stored) and the record the state now holds. */
+    public record NewToken(JoinTokenText text, JoinToken token) {
+    }
+
+    /** Makes a join token valid for {@code ttl} from this server's clock, for {@code uses} joins. */
+    public CompletableFuture<Applied<NewToken>> createToken(JoinRole role, String site, Duration ttl, int uses) {
+        if (ttl == null || ttl.isNegative() || ttl.isZero() || ttl.compareTo(Duration.ofDays(30)) > 0) {
+            throw ApiException.invalid("ttl must be more than 0 and at most 30 days");
+        }
+        if (site != null && !site.isEmpty()) {
+            Names.node(site);
+        }
+        JoinTokenText text = JoinTokenText.generate();
+        // invalid uses are refused by the record and the command (InvalidInputException: 400), before consensus
+        CreateToken create = new CreateToken(new JoinToken(text.id(), text.secretHash(), role, site,
+                clock.millis() + ttl.toMillis(), uses, null));
+        return write(create, JoinToken.class)
+                .thenApply(a -> new Applied<>(new NewToken(text, a.value()), true, a.revision()));
+    }
+
+    public CompletableFuture<Versioned<List<JoinToken>>> tokens(boolean stale) {
+        return read(stale, image -> List.copyOf(image.tokens()));
+    }
+
+    public CompletableFuture<Applied<JoinToken>> deleteToken(String id) {
+        return write(new DeleteToken(JoinToken.checkId(id)), JoinToken.class);
+    }
+
+    /**
+     * Uses a token once for {@code subject}, through consensus: of any number of concurrent redemptions of a
+     * token's last use, on any servers, exactly one succeeds. The expiry is judged on this server's clock, which
+     * travels in the command.
+     */
+    public CompletableFuture<Applied<JoinToken>> redeemToken(JoinTokenText text, String subject) {
+        Names.node(subject);
+        return write(new RedeemToken(text.id(), text.secretHash(), clock.millis(), subject), JoinToken.class);
     }
 
     // ------------------------------------------------------------------ plumbing
