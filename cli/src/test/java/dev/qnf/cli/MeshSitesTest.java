@@ -10,9 +10,15 @@ import picocli.CommandLine;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,6 +33,7 @@ import static org.awaitility.Awaitility.await;
 class MeshSitesTest {
     private static final String PUBLIC = "172.31.214.";
     private static final String LAN_B = "10.77.0.";
+    private static final int METRICS_PORT = 9471;
 
     static SimulatedMesh lab;
     static SimulatedMesh.Host a1;
@@ -43,7 +50,7 @@ class MeshSitesTest {
             lab.router("b", PUBLIC + "10", "lanb", LAN_B + "1");
             a1 = lab.host("a1", "ul", PUBLIC + "1", null, "--site", "a", "--gateway",
                     "--public-endpoint", PUBLIC + "1:51820");
-            a2 = lab.host("a2", "ul", PUBLIC + "2", null, "--site", "a");
+            a2 = lab.host("a2", "ul", PUBLIC + "2", null, "--site", "a", "--metrics-listen", PUBLIC + "2:" + METRICS_PORT);
             b1 = lab.host("b1", "lanb", LAN_B + "2", LAN_B + "1", "--site", "b", "--wg-keepalive", "5");
             for (SimulatedMesh.Host h : List.of(a1, a2, b1)) {
                 lab.container(h);
@@ -73,7 +80,7 @@ class MeshSitesTest {
     }
 
     @Test
-    void nodesThatCannotReachEachOtherTalkThroughTheGateway() {
+    void nodesThatCannotReachEachOtherTalkThroughTheGateway() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> a2.ping(b1) && b1.ping(a2));
         String a2Key = lab.client.getNode(a2.node).publicKey();
         String b1Key = lab.client.getNode(b1.node).publicKey();
@@ -93,5 +100,28 @@ class MeshSitesTest {
                 lab.server.apiUrl().toString(), "--tls-dir", lab.dir.resolve("admin").toString())).isZero();
         assertThat(out.toString()).containsPattern("b1\\s+b\\s+via a1\\s+" + java.util.regex.Pattern.quote(PUBLIC + "1:51820"))
                 .containsPattern("a1\\s+a\\s+direct");
+        // and so do a2's metrics: b1's row is the gateway's entry, whose rx bytes grow with traffic to b1
+        long before = await().atMost(Duration.ofSeconds(30)).until(() -> rxBytes(a2, "b1", "a1"), v -> v > 0);
+        assertThat(scrape(a2)).containsPattern("qnf_mesh_peer_rx_bytes_total\\{peer=\"a1\",via=\"direct\"} \\d")
+                .containsPattern("qnf_mesh_peer_last_handshake_seconds\\{peer=\"b1\",via=\"a1\"} 1\\.\\d+E9")
+                .containsPattern("qnf_mesh_peers [1-9]");
+        a2.inContainer("ping", "-c", "3", "-i", "0.2", "-s", "1000", "-W", "2", b1.containerIp);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rxBytes(a2, "b1", "a1"), v -> v >= before + 3 * 1000);
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static String scrape(SimulatedMesh.Host h) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + h.address + ":" + METRICS_PORT
+                + "/metrics")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** The value of qnf_mesh_peer_rx_bytes_total for that row on {@code h}'s agent; -1 while there is none. */
+    private static long rxBytes(SimulatedMesh.Host h, String peer, String via) throws Exception {
+        Matcher m = Pattern.compile("qnf_mesh_peer_rx_bytes_total\\{peer=\"" + peer + "\",via=\"" + via
+                + "\"} (\\S+)").matcher(scrape(h));
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 }

@@ -120,7 +120,8 @@ public final class MeshTopology {
         return out;
     }
 
-    private static Optional<WgKey> key(Node n) {
+    /** The node's public key; empty when it has none or an invalid one (it then takes no part). */
+    static Optional<WgKey> key(Node n) {
         try {
             return Optional.of(WgKey.fromBase64(n.publicKey()));
         } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import dev.qnf.agent.dns.DnsCounters;
 import dev.qnf.agent.dns.DnsServerConfig;
 import dev.qnf.agent.mesh.MeshPlane;
 import dev.qnf.agent.metrics.AgentMetrics;
+import dev.qnf.agent.metrics.MeshPeerMetrics;
 import dev.qnf.agent.metrics.MetricsServer;
 import dev.qnf.agent.metrics.PolicyCounters;
 import dev.qnf.agent.netlink.Rtnetlink;
@@ -69,6 +70,7 @@ public final class NodeAgent implements AutoCloseable {
     private final ScheduledExecutorService housekeeping;
     private final MeshPlane mesh;
     private final PolicyCounters policyCounters;
+    private final MeshPeerMetrics meshMetrics;
     private MetricsServer metricsServer;
 
     private NodeAgent(AgentConfig config) throws IOException {
@@ -96,6 +98,8 @@ public final class NodeAgent implements AutoCloseable {
         if (mesh != null) {
             reconciler.limitMtu(mesh.tunnelMtu());
         }
+        this.meshMetrics = mesh == null ? null
+                : new MeshPeerMetrics(registry, config.node(), () -> mesh.view().nodes(), mesh::deviceStatus);
         this.link = new ControlPlaneLink(client, config.node(), this::registration, config.heartbeat(), stored,
                 new LinkEvents());
         this.loop = new ReconcileLoop(reconciler, store, link::view, config.node(), config.domain(), config.resync(),
@@ -115,6 +119,22 @@ public final class NodeAgent implements AutoCloseable {
                 config.addresses().isEmpty() ? null : config.addresses(),
                 mesh == null ? null : mesh.publicKey().base64(), config.leaseSeconds(),
                 mesh == null ? null : NodeViews.toWire(mesh.advertisement()));
+    }
+
+    /** Values read from the kernel and the WireGuard device, fresh for each scrape; one failing leaves the other. */
+    private void beforeScrape() {
+        try {
+            policyCounters.refresh();
+        } catch (RuntimeException e) {
+            LOG.warn("metrics: reading the policy counters failed: {}", e.toString());
+        }
+        if (meshMetrics != null) {
+            try {
+                meshMetrics.refresh();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("metrics: reading the WireGuard device failed: {}", e.toString());
+            }
+        }
     }
 
     /** A rotated key is published by an immediate heartbeat rather than the next scheduled one. */
@@ -152,7 +172,7 @@ public final class NodeAgent implements AutoCloseable {
             mesh.start();
         }
         if (config.metricsListen() != null) {
-            metricsServer = MetricsServer.start(config.metricsListen(), registry, policyCounters::refresh);
+            metricsServer = MetricsServer.start(config.metricsListen(), registry, this::beforeScrape);
             LOG.info("agent {}: metrics on http://{}/metrics", config.node(), metricsServer.address());
         }
         // 5. control plane, periodic passes, queued releases

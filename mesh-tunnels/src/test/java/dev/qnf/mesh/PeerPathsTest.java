@@ -1,10 +1,8 @@
-package dev.qnf.cli;
+package dev.qnf.mesh;
 
 import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.model.NodeMesh;
 import dev.qnf.fabric.net.UdpEndpoint;
-import dev.qnf.mesh.DeviceStatus;
-import dev.qnf.mesh.PeerStatus;
 import dev.qnf.mesh.key.WgKey;
 import dev.qnf.mesh.key.X25519;
 import org.junit.jupiter.api.Test;
@@ -14,7 +12,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class MeshStatusTest {
+class PeerPathsTest {
     private static Node node(String name, String site, String ip, String publicEndpoint, boolean gateway) {
         return new Node(name, site, List.of(ip), X25519.publicOf(X25519.generatePrivate()).base64(), 0,
                 new NodeMesh(ip + ":51820", publicEndpoint, gateway, null));
@@ -30,18 +28,19 @@ class MeshStatusTest {
         DeviceStatus device = new DeviceStatus(null, 51820, List.of(new PeerStatus(WgKey.fromBase64(a1.publicKey()),
                 UdpEndpoint.parse("192.0.2.1:51820"), List.of(), 0, hs, 100, 200)));
 
-        List<MeshCommand.PeerRow> rows = MeshCommand.rows("a2", List.of(a1, a2, b1, plain), device);
+        List<PeerPaths.PeerRow> rows = PeerPaths.rows("a2", List.of(a1, a2, b1, plain), device);
 
         assertThat(rows).containsExactly(
-                new MeshCommand.PeerRow("a1", "a", "direct", "192.0.2.1:51820", hs, 100L, 200L),
-                new MeshCommand.PeerRow("b1", "b", "via a1", "192.0.2.1:51820", hs, 100L, 200L));
+                new PeerPaths.PeerRow("a1", "a", "direct", "192.0.2.1:51820", hs, 100L, 200L),
+                new PeerPaths.PeerRow("b1", "b", "a1", "192.0.2.1:51820", hs, 100L, 200L));
+        assertThat(rows).extracting(PeerPaths.PeerRow::path).containsExactly("direct", "via a1");
     }
 
     @Test
     void aWantedPeerNotYetOnTheDeviceHasNoFigures() {
         Node a1 = node("a1", "a", "192.0.2.1", null, false);
         Node a2 = node("a2", "a", "192.0.2.2", null, false);
-        assertThat(MeshCommand.rows("a2", List.of(a1, a2), new DeviceStatus(null, 0, List.of())))
-                .containsExactly(new MeshCommand.PeerRow("a1", "a", "direct", null, null, null, null));
+        assertThat(PeerPaths.rows("a2", List.of(a1, a2), new DeviceStatus(null, 0, List.of())))
+                .containsExactly(new PeerPaths.PeerRow("a1", "a", "direct", null, null, null, null));
     }
 }
