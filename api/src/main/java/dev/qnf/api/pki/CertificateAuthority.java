@@ -161,13 +161,25 @@ public final class CertificateAuthority {
     /** Signs a certificate for {@code id} on the key of a PKCS#10 request, after checking the request's signature. */
     public X509Certificate issue(SpiffeId id, PKCS10CertificationRequest csr, Role role, List<String> hosts,
                                  Duration lifetime) {
+        return issue(id, requestedKey(csr), role, hosts, lifetime);
+    }
+
+    /**
+     * The public key of a PKCS#10 request whose signature verifies (its holder has the private key); nothing else
+     * of the request is used: the identity always comes from whoever asks to issue.
+     */
+    public static PublicKey requestedKey(PKCS10CertificationRequest csr) {
         try {
             JcaPKCS10CertificationRequest jca = new JcaPKCS10CertificationRequest(csr);
             if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(jca.getPublicKey()))) {
                 throw new InvalidInputException("the certificate request's signature does not verify");
             }
-            return issue(id, jca.getPublicKey(), role, hosts, lifetime);
-        } catch (GeneralSecurityException | OperatorCreationException | org.bouncycastle.pkcs.PKCSException e) {
+            return jca.getPublicKey();
+        } catch (GeneralSecurityException | OperatorCreationException | org.bouncycastle.pkcs.PKCSException
+                 | RuntimeException e) {
+            if (e instanceof InvalidInputException invalid) {
+                throw invalid;
+            }
             throw new InvalidInputException("unusable certificate request: " + e.getMessage());
         }
     }

@@ -67,6 +67,32 @@ public final class Pem {
         return certs;
     }
 
+    /** A PEM PKCS#10 request ({@code CERTIFICATE REQUEST}); anything else is invalid input. */
+    public static org.bouncycastle.pkcs.PKCS10CertificationRequest decodeCertificateRequest(String pem) {
+        try (PEMParser p = new PEMParser(new StringReader(pem == null ? "" : pem))) {
+            Object o = p.readObject();
+            if (o instanceof org.bouncycastle.pkcs.PKCS10CertificationRequest csr) {
+                return csr;
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new dev.qnf.fabric.InvalidInputException("not a PEM certificate request: " + e.getMessage());
+        }
+        throw new dev.qnf.fabric.InvalidInputException("no PEM CERTIFICATE REQUEST in the input");
+    }
+
+    /** A PEM PKCS#10 request signed by {@code keys} (the subject is a placeholder: the CA never reads it). */
+    public static String certificateRequest(java.security.KeyPair keys) {
+        try {
+            var csr = new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                    new javax.security.auth.x500.X500Principal("CN=qnf-join"), keys.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                            .build(keys.getPrivate()));
+            return encode(csr);
+        } catch (org.bouncycastle.operator.OperatorCreationException e) {
+            throw new IllegalStateException("cannot sign a certificate request", e);
+        }
+    }
+
     public static PrivateKey decodePrivateKey(String pem) {
         try (PEMParser p = new PEMParser(new StringReader(pem))) {
             Object o = p.readObject();

@@ -15,7 +15,9 @@ import dev.qnf.api.backend.ReplicaBackend;
 import dev.qnf.api.grpc.GrpcApi;
 import dev.qnf.api.metrics.FabricMetrics;
 import dev.qnf.api.metrics.MetricsService;
+import dev.qnf.api.rest.JoinApi;
 import dev.qnf.api.rest.RestApi;
+import dev.qnf.api.service.JoinExchange;
 import dev.qnf.api.rest.RestErrors;
 import dev.qnf.api.service.ClusterService;
 import dev.qnf.api.service.FabricService;
@@ -42,11 +44,14 @@ public final class QnfServer implements AutoCloseable {
     private final ServerConfig config;
     private final FabricBackend backend;
     private final Server http;
+    /** The join port's server, null without one. */
+    private final Server joinHttp;
     private final MemberAnnouncer announcer;
     private final PrometheusMeterRegistry metrics;
 
-    private QnfServer(ServerConfig config, FabricBackend backend, Server http, MemberAnnouncer announcer,
-                      PrometheusMeterRegistry metrics) {
+    private QnfServer(ServerConfig config, FabricBackend backend, Server http, Server joinHttp,
+                      MemberAnnouncer announcer, PrometheusMeterRegistry metrics) {
+        this.joinHttp = joinHttp;
         this.config = config;
         this.backend = backend;
         this.http = http;
@@ -85,10 +90,20 @@ public final class QnfServer implements AutoCloseable {
 
             Server http = api(config, metrics, fabric, cluster, access);
             http.start().join();
+            Server joinHttp = null;
+            if (config.joinPort() != null) {
+                joinHttp = joinPort(config, fabric);
+                try {
+                    joinHttp.start().join();
+                } catch (RuntimeException e) {
+                    http.stop().join();
+                    throw e;
+                }
+            }
 
             MemberAnnouncer announcer = MemberAnnouncer.start(backend,
                     new Member(config.id(), config.apiUrl(), config.raftAddress()));
-            return new QnfServer(config, backend, http, announcer, metrics);
+            return new QnfServer(config, backend, http, joinHttp, announcer, metrics);
         } catch (RuntimeException e) {
             backend.close();
             metrics.close();
@@ -122,6 +137,27 @@ public final class QnfServer implements AutoCloseable {
         return sb.build();
     }
 
+    /** Only {@code /v1/join}: TLS without client authentication, on a port of its own (see docs/security.md). */
+    private static Server joinPort(ServerConfig config, FabricService fabric) {
+        HostPort address = HostPort.parse("joinAddress", config.joinPort().address());
+        ReloadingIdentity identity = ReloadingIdentity.of(config.tls());
+        ServerBuilder sb = Server.builder();
+        ServerTls.configureJoin(sb, new InetSocketAddress(address.host(), address.port()), identity);
+        sb.maxRequestLength(64 * 1024)
+                .maxNumConnections(256)
+                .requestTimeout(config.requestTimeout().plusSeconds(5))
+                .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
+                .errorHandler(new RestErrors());
+        sb.annotatedService().exceptionHandlers(new RestErrors())
+                .build(new JoinApi(new JoinExchange(fabric, config.joinPort().caDir()), () -> identity.get().bundle()));
+        return sb.build();
+    }
+
+    /** The join port actually bound, or -1 without one. */
+    public int joinPort() {
+        return joinHttp == null ? -1 : joinHttp.activeLocalPort();
+    }
+
     public ServerConfig config() {
         return config;
     }
@@ -150,6 +186,9 @@ public final class QnfServer implements AutoCloseable {
     public void close() {
         announcer.close();
         try {
+            if (joinHttp != null) {
+                joinHttp.stop().join();
+            }
             http.stop().join();
         } finally {
             try {

@@ -26,14 +26,30 @@ import java.util.Objects;
  *                     docs/security.md. Without it the API is plaintext, which only some in-process tests still use.
  */
 public record ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
-                           boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls) {
+                           boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls, JoinPort joinPort) {
+    /**
+     * The join port: TLS with the server's certificate but no client certificate asked for, serving only
+     * {@code /v1/join} (a join token exchanged for a certificate signed by the CA in {@code caDir}).
+     */
+    public record JoinPort(String address, Path caDir) {
+        public JoinPort {
+            HostPort.parse("joinAddress", address);
+            Objects.requireNonNull(caDir, "caDir");
+        }
+    }
+
+    public ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
+                        boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls) {
+        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls, null);
+    }
+
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
     public static final long DEFAULT_MAX_APPLY_LAG = 10;
 
     /** A server without TLS (in-process tests only). */
     public ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
                         boolean join, Duration requestTimeout, long maxApplyLag) {
-        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, null);
+        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, null, null);
     }
 
     public ServerConfig {
@@ -56,6 +72,9 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new InvalidInputException("requestTimeout must be positive");
         }
+        if (joinPort != null && tls == null) {
+            throw new InvalidInputException("a join port needs TLS");
+        }
         if (maxApplyLag < 0) {
             throw new InvalidInputException("maxApplyLag must be >= 0");
         }
@@ -73,12 +92,19 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
     }
 
     public ServerConfig withRequestTimeout(Duration timeout) {
-        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, timeout, maxApplyLag, tls);
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, timeout, maxApplyLag, tls, joinPort);
     }
 
     /** This server with an mTLS identity (see {@link dev.qnf.api.pki.ClusterPki} to make one). */
     public ServerConfig withTls(TlsFiles tls) {
-        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls);
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
+                joinPort);
+    }
+
+    /** This server with a join port (needs TLS; see {@link JoinPort}). */
+    public ServerConfig withJoinPort(String address, Path caDir) {
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
+                new JoinPort(address, caDir));
     }
 
     /** The API's base URL, as announced to clients: {@code https://host:port} ({@code http} without TLS). */

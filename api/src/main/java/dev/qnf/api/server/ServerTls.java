@@ -26,4 +26,11 @@ final class ServerTls {
                         .trustManager(new SpiffeTrustManager(identity, Tls.ANY_PEER))
                         .protocols(Tls.PROTOCOL));
     }
+
+    /** The join port: the same server certificate, no client certificate asked for (the join token is the credential). */
+    static void configureJoin(ServerBuilder sb, InetSocketAddress bind, Supplier<Identity> identity) {
+        sb.https(bind)
+                .tls(Tls.keyManagerFactory(identity))
+                .tlsCustomizer(b -> b.clientAuth(ClientAuth.NONE).protocols(Tls.PROTOCOL));
+    }
 }

@@ -1,0 +1,169 @@
+package dev.qnf.api.client;
+
+import dev.qnf.api.json.BundleView;
+import dev.qnf.api.json.JoinRequest;
+import dev.qnf.api.json.JoinResponse;
+import dev.qnf.api.json.Json;
+import dev.qnf.api.pki.CaPin;
+import dev.qnf.api.pki.CertificateAuthority;
+import dev.qnf.api.pki.Identity;
+import dev.qnf.api.pki.Pem;
+import dev.qnf.api.pki.SpiffeTrustManager;
+import dev.qnf.api.pki.Tls;
+import dev.qnf.api.pki.TlsFiles;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The joiner's side of a join token (kubeadm's discovery by token and CA pin): fetch the trust bundle from the join
+ * port, accept it only if it holds the pinned CA and the answering server holds a server certificate of it, then,
+ * over a connection that trusts only that bundle, send the token with a request for a key generated here (the
+ * private key never leaves this machine) and write key, certificate and bundle into {@code dir}.
+ */
+public final class Joiner {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private Joiner() {
+    }
+
+    /** {@code joinUrl} {@code https://host:joinPort}; {@code caHash} {@code sha256:<hex>} as {@code qnf token create} printed it. */
+    public static TlsFiles join(String joinUrl, String token, String caHash, String name, Path dir) {
+        List<X509Certificate> bundle = pinnedBundle(joinUrl, caHash);
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        HttpClient client = client(new VerifyingTrust(chain -> SpiffeTrustManager.verify(chain, bundle,
+                Tls.SERVERS_ONLY)));
+        JoinResponse joined = call(client, HttpRequest.newBuilder(URI.create(joinUrl + "/v1/join"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(new JoinRequest(token, name,
+                        Pem.certificateRequest(keys))))), JoinResponse.class);
+        X509Certificate cert = Pem.decodeCertificates(joined.certificate()).get(0);
+        if (!cert.getPublicKey().equals(keys.getPublic())) {
+            throw new IllegalStateException("the server answered a certificate for another key");
+        }
+        TlsFiles files = TlsFiles.in(dir);
+        files.write(new Identity(keys.getPrivate(), List.of(cert), Pem.decodeCertificates(joined.bundle())));
+        return files;
+    }
+
+    private static List<X509Certificate> pinnedBundle(String joinUrl, String caHash) {
+        AtomicReference<X509Certificate[]> seen = new AtomicReference<>();
+        HttpClient client = client(new VerifyingTrust(seen::set));   // checked below, before anything secret is sent
+        BundleView view = call(client, HttpRequest.newBuilder(URI.create(joinUrl + "/v1/join/bundle")).GET(),
+                BundleView.class);
+        List<X509Certificate> bundle = Pem.decodeCertificates(view.bundle());
+        if (bundle.stream().noneMatch(ca -> CaPin.of(ca).equalsIgnoreCase(caHash))) {
+            throw new IllegalStateException("the server at " + joinUrl + " does not serve the CA " + caHash
+                    + ": refusing to send the token");
+        }
+        try {
+            SpiffeTrustManager.verify(seen.get(), bundle, Tls.SERVERS_ONLY);
+        } catch (CertificateException e) {
+            throw new IllegalStateException("the server at " + joinUrl + " is not a server of the pinned CA: "
+                    + e.getMessage(), e);
+        }
+        return bundle;
+    }
+
+    private static <T> T call(HttpClient client, HttpRequest.Builder request, Class<T> type) {
+        try {
+            HttpResponse<byte[]> r = client.send(request.timeout(TIMEOUT).header("content-type", "application/json")
+                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (r.statusCode() / 100 != 2) {
+                throw Transport.error(r.statusCode(), r.body());
+            }
+            return Json.lenient().readValue(r.body(), type);
+        } catch (IOException e) {
+            throw new QnfApiException(0, "UNAVAILABLE", "cannot reach " + request.build().uri() + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QnfApiException(0, "UNAVAILABLE", "interrupted", e);
+        }
+    }
+
+    private static byte[] json(Object o) {
+        try {
+            return Json.strict().writeValueAsBytes(o);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static HttpClient client(TrustManager trust) {
+        try {
+            SSLContext ctx = SSLContext.getInstance(Tls.PROTOCOL);
+            ctx.init(null, new TrustManager[]{trust}, null);
+            return HttpClient.newBuilder().sslContext(ctx).sslParameters(Tls.clientParameters())
+                    .connectTimeout(TIMEOUT).build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no TLS 1.3 in this JVM", e);
+        }
+    }
+
+    private interface ChainCheck {
+        void check(X509Certificate[] chain) throws CertificateException;
+    }
+
+    /** A server-side trust decision by {@code check} alone (no host-name check: QNF peers are their SPIFFE IDs). */
+    private static final class VerifyingTrust extends X509ExtendedTrustManager {
+        private final ChainCheck check;
+
+        VerifyingTrust(ChainCheck check) {
+            this.check = check;
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            check.check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            check.check(chain);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            check.check(chain);
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+            throw new CertificateException("a joiner accepts no clients");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw new CertificateException("a joiner accepts no clients");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("a joiner accepts no clients");
+        }
+
+        @Override
+        public X509Certificate[] getAcceptedIssuers() {
+            return new X509Certificate[0];
+        }
+    }
+}

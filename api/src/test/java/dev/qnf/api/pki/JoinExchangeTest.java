@@ -1,0 +1,195 @@
+package dev.qnf.api.pki;
+
+import dev.qnf.api.client.Joiner;
+import dev.qnf.api.client.QnfApiException;
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.json.TokenCreated;
+import dev.qnf.api.json.TokenRequest;
+import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerConfig;
+import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.TestPki;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Join tokens exchanged for certificates on a real 3-server cluster (Raft and API over mTLS), each server with a
+ * join port and a copy of the CA.
+ */
+class JoinExchangeTest {
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static final List<QnfServer> servers = new ArrayList<>();
+    static QnfClient admin;
+
+    @BeforeAll
+    static void start() {
+        pki = TestPki.create(dir);
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (int i = 1; i <= 3; i++) {
+            peers.put("s" + i, "127.0.0.1:" + Ports.free());
+        }
+        List<ServerConfig> configs = new ArrayList<>();
+        peers.forEach((id, raft) -> configs.add(pki.secure(ServerConfig.of(id, dir.resolve(id), raft,
+                "127.0.0.1:" + Ports.free(), peers, false)).withJoinPort("127.0.0.1:" + Ports.free(),
+                pki.pki().copyTo(dir.resolve(id + "-ca")).dir())));
+        configs.parallelStream().map(c -> {
+            try {
+                return QnfServer.start(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).forEachOrdered(servers::add);
+        admin = QnfClient.connect(pki.admin(), servers.get(0).apiUrl());
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.cluster().leader() != null);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        servers.forEach(QnfServer::close);
+    }
+
+    static String joinUrl(int i) {
+        return "https://127.0.0.1:" + servers.get(i).joinPort();
+    }
+
+    static TokenCreated token(long ttlSeconds, int uses) {
+        return admin.createToken(new TokenRequest(ttlSeconds, uses, "node", "lab"));
+    }
+
+    static void assertRefused(Runnable join, int status) {
+        assertThatThrownBy(join::run).isInstanceOfSatisfying(QnfApiException.class,
+                e -> assertThat(e.httpStatus()).isEqualTo(status));
+    }
+
+    @Test
+    void aNodeJoinsWithATokenAndThenRegistersItself() {
+        TokenCreated t = token(600, 1);
+        var files = Joiner.join(joinUrl(1), t.token(), t.caHash(), "joiner-a", dir.resolve("joiner-a"));
+        Identity identity = files.load();
+        assertThat(identity.spiffeId()).isEqualTo(SpiffeId.node(TestPki.TRUST_DOMAIN, "joiner-a"));
+        assertThat(identity.role()).isEqualTo(Role.NODE);
+        try (QnfClient node = QnfClient.connect(files, servers.get(2).apiUrl())) {
+            assertThat(node.registerNode("joiner-a", new NodeRequest("lab", List.of("10.9.9.9"), null, null))
+                    .created()).isTrue();
+            assertThatThrownBy(() -> node.registerNode("someone-else", new NodeRequest(null, null, null, null)))
+                    .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
+        }
+        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+                .singleElement().satisfies(v -> {
+                    assertThat(v.usesLeft()).isZero();
+                    assertThat(v.redeemedBy()).containsExactly("joiner-a");
+                });
+    }
+
+    @Test
+    void aSingleUseTokenUsedTwiceWorksOnce() {
+        TokenCreated t = token(600, 1);
+        Joiner.join(joinUrl(0), t.token(), t.caHash(), "twice-a", dir.resolve("twice-a"));
+        assertRefused(() -> Joiner.join(joinUrl(1), t.token(), t.caHash(), "twice-b", dir.resolve("twice-b")), 409);
+    }
+
+    @Test
+    void theSameTokenRedeemedConcurrentlyThroughTwoServersSucceedsExactlyOnce() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            TokenCreated t = token(600, 1);
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicInteger ok = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            List<CompletableFuture<Void>> racers = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                int server = i + 1;
+                String name = "race-" + round + "-" + server;
+                racers.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        go.await();
+                        Joiner.join(joinUrl(server), t.token(), t.caHash(), name, dir.resolve(name));
+                        ok.incrementAndGet();
+                    } catch (QnfApiException e) {
+                        assertThat(e.httpStatus()).isEqualTo(409);
+                        refused.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            go.countDown();
+            CompletableFuture.allOf(racers.toArray(CompletableFuture[]::new)).get();
+            assertThat(ok.get()).as("round " + round).isEqualTo(1);
+            assertThat(refused.get()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aWrongSecretAnExpiredTokenAndABadRequestAreRefusedAndSpendNothing() throws Exception {
+        TokenCreated t = token(600, 1);
+        String wrong = t.token().substring(0, 7) + "0000000000000000";
+        assertRefused(() -> Joiner.join(joinUrl(0), wrong, t.caHash(), "wrong", dir.resolve("wrong")), 404);
+        assertRefused(() -> Joiner.join(joinUrl(0), "not-a-token", t.caHash(), "bad", dir.resolve("bad")), 400);
+        assertRefused(() -> Joiner.join(joinUrl(0), t.token(), t.caHash(), "Bad Name", dir.resolve("bad")), 400);
+        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+                .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(1));
+
+        TokenCreated shortLived = token(1, 1);
+        Thread.sleep(1500);   // let it expire (setup, not an assertion on timing)
+        assertRefused(() -> Joiner.join(joinUrl(0), shortLived.token(), shortLived.caHash(), "late",
+                dir.resolve("late")), 409);
+    }
+
+    @Test
+    void aJoinerRefusesAServerOfAnotherCaBeforeSendingTheToken() {
+        TokenCreated t = token(600, 1);
+        String otherPin = CaPin.of(TestPki.create(dir.resolve("other")).pki().ca().certificate());
+        assertThatThrownBy(() -> Joiner.join(joinUrl(0), t.token(), otherPin, "pinned", dir.resolve("pinned")))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("refusing to send the token");
+        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+                .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(1));
+    }
+
+    @Test
+    void theJoinPortServesNothingElse() throws Exception {
+        var http = java.net.http.HttpClient.newBuilder().sslContext(insecure()).build();
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(joinUrl(0) + "/v1/networks"))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(404);
+    }
+
+    private static javax.net.ssl.SSLContext insecure() throws Exception {
+        javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+        ctx.init(null, new javax.net.ssl.TrustManager[]{new javax.net.ssl.X509TrustManager() {
+            public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public void checkServerTrusted(java.security.cert.X509Certificate[] c, String a) {
+            }
+
+            public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+                return new java.security.cert.X509Certificate[0];
+            }
+        }}, null);
+        return ctx;
+    }
+}
