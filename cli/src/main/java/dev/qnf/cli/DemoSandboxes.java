@@ -53,10 +53,15 @@ final class DemoSandboxes {
 
     /** Creates namespace qnf-demo-NAME and runs CNI ADD for it; returns the CNI result. */
     JsonNode add(String name) throws IOException, InterruptedException {
+        return add(name, null);
+    }
+
+    /** The same, with endpoint labels ({@code k=v,k2=v2}, as {@code QNF_LABELS}) for policies to select; may be null. */
+    JsonNode add(String name, String labels) throws IOException, InterruptedException {
         String ns = "qnf-demo-" + name;
         sh("ip", "netns", "add", ns);
         created.add(name);
-        JsonNode result = JSON.readTree(cni("ADD", name));
+        JsonNode result = JSON.readTree(cni("ADD", name, labels));
         Path etc = Path.of("/etc/netns", ns);
         Files.createDirectories(etc);
         StringBuilder resolv = new StringBuilder();
@@ -80,7 +85,7 @@ final class DemoSandboxes {
     void remove() {
         for (String name : created) {
             try {
-                cni("DEL", name);
+                cni("DEL", name, null);
             } catch (IOException | InterruptedException | RuntimeException e) {
                 System.err.println("demo: DEL " + name + ": " + e.getMessage());
             }
@@ -90,7 +95,7 @@ final class DemoSandboxes {
         created.clear();
     }
 
-    private String cni(String command, String name) throws IOException, InterruptedException {
+    private String cni(String command, String name, String labels) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(binDir.resolve("qnf").toString());
         Map<String, String> env = pb.environment();
         env.put("CNI_COMMAND", command);
@@ -98,7 +103,7 @@ final class DemoSandboxes {
         env.put("CNI_NETNS", "/var/run/netns/qnf-demo-" + name);
         env.put("CNI_IFNAME", "eth0");
         env.put("CNI_PATH", binDir.toString());
-        env.put("CNI_ARGS", "K8S_POD_NAME=" + name);
+        env.put("CNI_ARGS", "K8S_POD_NAME=" + name + (labels == null ? "" : ";QNF_LABELS=" + labels));
         Process p = pb.start();
         p.getOutputStream().write(JSON.writeValueAsBytes(pluginConf));
         p.getOutputStream().close();

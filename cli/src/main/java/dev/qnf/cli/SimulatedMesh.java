@@ -225,6 +225,16 @@ final class SimulatedMesh implements AutoCloseable {
         return h.containerIp;
     }
 
+    /**
+     * Another container on {@code h}: namespace qnf-demo-NAME on {@code network}, with endpoint {@code labels}
+     * ({@code k=v,...}) for policies; returns its IPv4 address. Removed by {@link #close} like the others.
+     */
+    String container(Host h, String network, String name, String labels) throws IOException, InterruptedException {
+        DemoSandboxes s = DemoSandboxes.install(h.home, network);
+        sandboxes.add(s);
+        return s.add(name, labels).path("ips").get(0).path("address").asText().replaceAll("/.*", "");
+    }
+
     private void plug(String ns, String ifname, String bridge, String address) {
         String outer = "v" + Integer.toHexString((ns + ifname).hashCode());
         sh("ip", "link", "add", ifname, "netns", ns, "type", "veth", "peer", "name", outer, "netns", underlay);

@@ -1,5 +1,8 @@
 package dev.qnf.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.PolicyFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +20,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -107,6 +112,68 @@ class MeshSitesTest {
                 .containsPattern("qnf_mesh_peers [1-9]");
         a2.inContainer("ping", "-c", "3", "-i", "0.2", "-s", "1000", "-W", "2", b1.containerIp);
         await().atMost(Duration.ofSeconds(30)).until(() -> rxBytes(a2, "b1", "a1"), v -> v >= before + 3 * 1000);
+    }
+
+    /**
+     * The policy issue's rules across sites, on a network that stays default deny: client (a2) → server (b1) is
+     * allowed and connects through the gateway; other (a1) → server is allowed by the server's ingress on port 7999
+     * only, so it is dropped by a1's egress until other gets an egress rule (the sending host), and then still
+     * dropped on every other port by b1's ingress (the receiving host).
+     */
+    @Test
+    void aDeniedPairStaysDeniedAcrossSites() throws Exception {
+        lab.client.createNetwork(new NetworkRequest(POLICED, "10.215.0.0/16", null, null, null, null, false, 24, null,
+                null, null));
+        applyPolicies(false);
+        String server = lab.container(b1, POLICED, "srv" + lab.tag, "app=server");
+        lab.container(a2, POLICED, "cli" + lab.tag, "app=client");
+        lab.container(a1, POLICED, "oth" + lab.tag, "app=other");
+        await().atMost(Duration.ofSeconds(60)).until(() -> tcpArrives("cli", "srv", server, nextPort()));
+        assertThat(tcpArrives("oth", "srv", server, 7999)).as("a1's egress has no rule for other").isFalse();
+
+        applyPolicies(true);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tcpArrives("oth", "srv", server, 7999));
+        assertThat(tcpArrives("oth", "srv", server, nextPort())).as("b1's ingress allows other on 7999 only").isFalse();
+        assertThat(tcpArrives("cli", "srv", server, nextPort())).as("the allowed pair still connects").isTrue();
+    }
+
+    private static final String POLICED = "meshpol";
+    private static int port = 7100;
+
+    private static int nextPort() {
+        return port++;
+    }
+
+    private static void applyPolicies(boolean otherMaySend) throws Exception {
+        String otherEgress = otherMaySend ? """
+                , {"name": "other", "networks": ["meshpol"], "selector": {"matchLabels": {"app": "other"}},
+                   "egress": [{"action": "allow", "to": [{"endpoints": {"matchLabels": {"app": "server"}}}]}]}""" : "";
+        lab.client.applyPolicies(new ObjectMapper().readValue("""
+                {"defaults": {"%s": "allow"},
+                 "policies": [
+                  {"name": "server", "networks": ["meshpol"], "selector": {"matchLabels": {"app": "server"}},
+                   "ingress": [{"action": "allow", "from": [{"endpoints": {"matchLabels": {"app": "client"}}}]},
+                               {"action": "allow", "from": [{"endpoints": {"matchLabels": {"app": "other"}}}],
+                                "ports": [{"protocol": "tcp", "port": 7999}]}]},
+                  {"name": "client", "networks": ["meshpol"], "selector": {"matchLabels": {"app": "client"}},
+                   "egress": [{"action": "allow", "to": [{"endpoints": {"matchLabels": {"app": "server"}}}]}]}%s]}"""
+                .formatted(SimulatedMesh.NETWORK, otherEgress), PolicyFile.class));
+    }
+
+    /**
+     * A line sent over TCP from container {@code from} to a listener on {@code port} in container {@code to} (both
+     * of this run): true if it arrived. The listener is up before the send, so false means the SYN was dropped.
+     */
+    private static boolean tcpArrives(String from, String to, String address, int port) throws Exception {
+        String toNs = "qnf-demo-" + to + lab.tag;
+        String marker = "qnf-policy-" + port;
+        CompletableFuture<String> listener = CompletableFuture.supplyAsync(() -> SimulatedMesh.sh("ip", "netns", "exec",
+                toNs, "sh", "-c", "timeout 8 busybox nc -l -p " + port + "; true"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !SimulatedMesh.sh("ip", "netns", "exec", toNs, "ss", "-Hltn",
+                "sport = :" + port).isBlank());
+        SimulatedMesh.sh("ip", "netns", "exec", "qnf-demo-" + from + lab.tag, "sh", "-c",
+                "echo " + marker + " | busybox nc -w 3 " + address + " " + port + "; true");
+        return listener.get(20, TimeUnit.SECONDS).contains(marker);
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
