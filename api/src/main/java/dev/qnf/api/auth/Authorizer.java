@@ -17,8 +17,8 @@ import java.util.Set;
 public final class Authorizer {
     private static final Map<Role, Set<Permission>> GRANTS = Map.of(
             Role.ADMIN, EnumSet.allOf(Permission.class),
-            Role.OPERATOR, EnumSet.of(Permission.READ, Permission.WRITE),
-            Role.VIEWER, EnumSet.of(Permission.READ),
+            Role.OPERATOR, EnumSet.of(Permission.READ, Permission.WRITE, Permission.AUDIT),
+            Role.VIEWER, EnumSet.of(Permission.READ, Permission.AUDIT),
             Role.NODE, EnumSet.of(Permission.READ, Permission.WRITE),
             Role.SERVER, EnumSet.of(Permission.READ, Permission.CLUSTER));
 
@@ -35,7 +35,8 @@ public final class Authorizer {
             Map.entry("POST /v1/tokens", Permission.SECURITY),
             Map.entry("GET /v1/tokens", Permission.SECURITY),
             Map.entry("DELETE /v1/tokens/:id", Permission.SECURITY),
-            Map.entry("POST /v1/nodes/:name/revoke", Permission.SECURITY));
+            Map.entry("POST /v1/nodes/:name/revoke", Permission.SECURITY),
+            Map.entry("GET /v1/audit", Permission.AUDIT));
 
     /**
      * Node-scoped writes: a node may perform these on itself only (which node: {@link NodeRestriction}). REST only:

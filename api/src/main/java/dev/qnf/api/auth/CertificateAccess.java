@@ -18,10 +18,28 @@ import java.util.Set;
  * certificate stands for; {@link Authorizer} decides.
  */
 public final class CertificateAccess implements AccessControl {
+    /** Whether a node's identity is revoked, from this server's applied replicated state. */
+    @FunctionalInterface
+    public interface Revocations {
+        boolean revoked(String node);
+
+        Revocations NONE = node -> false;
+    }
+
     private final Authorizer authorizer;
+    private final Revocations revocations;
 
     public CertificateAccess(Authorizer authorizer) {
+        this(authorizer, Revocations.NONE);
+    }
+
+    /**
+     * @param revocations checked on every request (not only at the handshake), so a revocation takes effect on
+     *                    each server as soon as it has applied it, for open connections too
+     */
+    public CertificateAccess(Authorizer authorizer, Revocations revocations) {
         this.authorizer = authorizer;
+        this.revocations = revocations;
     }
 
     @Override
@@ -38,6 +56,10 @@ public final class CertificateAccess implements AccessControl {
         }
         X509Certificate leaf = (X509Certificate) peer[0];
         SpiffeId id = SpiffeId.of(leaf);
+        if (id.kind() == SpiffeId.Kind.NODE && revocations.revoked(id.name())) {
+            throw new ApiException(ApiCode.PERMISSION_DENIED, "node " + id.name() + " is revoked (qnf node revoke): "
+                    + "its certificates are no longer accepted or renewed");
+        }
         return new Caller(id.toString(), Set.of(Identity.roleOf(leaf).label()));
     }
 

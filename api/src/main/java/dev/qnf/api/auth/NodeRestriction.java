@@ -7,6 +7,7 @@ import com.linecorp.armeria.common.HttpResponse;
 import com.linecorp.armeria.server.DecoratingHttpServiceFunction;
 import com.linecorp.armeria.server.HttpService;
 import com.linecorp.armeria.server.ServiceRequestContext;
+import com.linecorp.armeria.common.util.SafeCloseable;
 import dev.qnf.api.errors.ApiCode;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.api.json.Json;
@@ -92,7 +93,8 @@ public final class NodeRestriction implements DecoratingHttpServiceFunction {
     }
 
     private static HttpResponse forward(HttpService delegate, ServiceRequestContext ctx, HttpRequest req) {
-        try {
+        // continues on a future's thread: push the request context so the handler (and the audit) see the caller
+        try (SafeCloseable ignored = ctx.push()) {
             return delegate.serve(ctx, req);
         } catch (Exception e) {
             return HttpResponse.ofFailure(e);

@@ -8,6 +8,8 @@ public enum Permission {
     WRITE,
     /** cluster membership, leadership, snapshots */
     CLUSTER,
+    /** read the audit trail (people only: not nodes or servers) */
+    AUDIT,
     /** join tokens, revocation, issuing certificates for others */
     SECURITY
 }

@@ -3,6 +3,9 @@ package dev.qnf.api.client;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.qnf.api.json.AddMemberRequest;
 import dev.qnf.api.json.AllocationList;
+import dev.qnf.api.json.AuditList;
+import dev.qnf.api.json.RevocationView;
+import dev.qnf.api.json.RevokeRequest;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.ClusterView;
@@ -228,6 +231,26 @@ public final class QnfClient implements AutoCloseable {
 
     public Deleted deleteToken(String id) {
         return call("DELETE", "/v1/tokens/" + segment(id), null, Deleted.class);
+    }
+
+    /** Revokes a node's identity cluster-wide; {@code serial} (may be null) names the certificate revoked. */
+    public Written<RevocationView> revokeNode(String name, String serial) {
+        return written(transport.send("POST", "/v1/nodes/" + segment(name) + "/revoke", new RevokeRequest(serial)),
+                RevocationView.class);
+    }
+
+    // ------------------------------------------------------------------ audit
+
+    /** The audit trail; {@code since} a revision or ISO-8601 time, {@code who} a SPIFFE ID or name (both optional). */
+    public AuditList audit(String since, String who) {
+        StringBuilder q = new StringBuilder();
+        if (since != null) {
+            q.append(q.length() == 0 ? "?" : "&").append("since=").append(URLEncoder.encode(since, StandardCharsets.UTF_8));
+        }
+        if (who != null) {
+            q.append(q.length() == 0 ? "?" : "&").append("who=").append(URLEncoder.encode(who, StandardCharsets.UTF_8));
+        }
+        return get("/v1/audit" + q, AuditList.class);
     }
 
     // ------------------------------------------------------------------ cluster

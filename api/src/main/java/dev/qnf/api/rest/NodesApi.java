@@ -6,10 +6,12 @@ import com.linecorp.armeria.server.annotation.Default;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
+import com.linecorp.armeria.server.annotation.Post;
 import com.linecorp.armeria.server.annotation.Put;
 import dev.qnf.api.json.Deleted;
 import dev.qnf.api.json.NodeList;
 import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.json.RevokeRequest;
 import dev.qnf.api.node.NodeViews;
 import dev.qnf.api.service.FabricService;
 import dev.qnf.api.service.NodeInput;
@@ -43,6 +45,14 @@ public final class NodesApi {
         return fabric.registerNode(new NodeInput(name, r.site(), r.addresses(), r.publicKey(), r.leaseSeconds(),
                 NodeViews.toDomain(r.mesh())))
                 .thenApply(a -> RestBodies.written(a.created(), Views.node(a.value(), a.revision())));
+    }
+
+    /** Revokes the node's identity cluster-wide (201 the first time, 200 after): its next request is refused. */
+    @Post("/v1/nodes/{name}/revoke")
+    public CompletableFuture<HttpResponse> revoke(@Param("name") String name, AggregatedHttpRequest req) {
+        RevokeRequest r = RestBodies.readOptional(req, RevokeRequest.class, new RevokeRequest(null));
+        return fabric.revokeNode(name, r.serial())
+                .thenApply(a -> RestBodies.written(a.created(), Views.revocation(a.value(), a.revision())));
     }
 
     @Delete("/v1/nodes/{name}")

@@ -2,6 +2,7 @@ package dev.qnf.api.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qnf.api.json.AllocationView;
+import dev.qnf.api.json.AuditEntryView;
 import dev.qnf.api.json.BlockView;
 import dev.qnf.api.json.ClusterView;
 import dev.qnf.api.json.ExplainView;
@@ -10,9 +11,11 @@ import dev.qnf.api.json.MemberView;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.json.TokenView;
+import dev.qnf.api.json.RevocationView;
 import dev.qnf.api.node.NodeViews;
 import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.service.ClusterInfo;
+import dev.qnf.fabric.model.AuditEntry;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
@@ -23,8 +26,10 @@ import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
+import dev.qnf.fabric.model.Revocation;
 import dev.qnf.fabric.policy.Explanation;
 
+import java.time.Instant;
 import java.util.Locale;
 
 /** Domain records to JSON views. {@code revision} null leaves it out (for objects inside watch lines). */
@@ -72,6 +77,15 @@ public final class Views {
         return e.name().toLowerCase(Locale.ROOT);
     }
 
+    public static AuditEntryView audit(AuditEntry e) {
+        return new AuditEntryView(e.seq(), e.who(), e.what(), e.object(), Instant.ofEpochMilli(e.atMillis()).toString(),
+                e.revision());
+    }
+
+    public static RevocationView revocation(Revocation r, Long revision) {
+        return new RevocationView(r.node(), r.serial(), Instant.ofEpochMilli(r.atMillis()).toString(), revision);
+    }
+
     /** Any resource as the JSON object a watch line embeds. */
     public static JsonNode object(Resource r) {
         Object view;
@@ -91,6 +105,10 @@ public final class Views {
             view = PolicyViews.view(d);
         } else if (r instanceof JoinToken t) {
             view = token(t);
+        } else if (r instanceof AuditEntry a) {
+            view = audit(a);
+        } else if (r instanceof Revocation v) {
+            view = revocation(v, null);
         } else {
             Member m = (Member) r;
             view = new MemberView(m.id(), m.apiAddress(), m.raftAddress());

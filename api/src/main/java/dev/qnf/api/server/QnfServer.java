@@ -7,6 +7,7 @@ import com.linecorp.armeria.server.docs.DocService;
 import com.linecorp.armeria.server.metric.MetricCollectingService;
 import dev.qnf.api.auth.AccessControl;
 import dev.qnf.api.auth.Authorizer;
+import dev.qnf.api.auth.Caller;
 import dev.qnf.api.auth.CertificateAccess;
 import dev.qnf.api.pki.CaPin;
 import dev.qnf.api.pki.ReloadingIdentity;
@@ -74,17 +75,24 @@ public final class QnfServer implements AutoCloseable {
      * allowed everything (plaintext in-process tests only).
      */
     public static QnfServer start(ServerConfig config, BackendFactory backends) throws IOException {
-        return start(config, backends, config.tls() != null ? new CertificateAccess(new Authorizer())
-                : AccessControl.allowAll());
+        return start(config, backends, null);
     }
 
-    /** Starts a server whose every API call first passes {@code access} (authentication, then authorization). */
+    /**
+     * Starts a server whose every API call first passes {@code access} (authentication, then authorization); null:
+     * as the config says (certificates and roles, with revocations from the replicated state, under TLS).
+     */
     public static QnfServer start(ServerConfig config, BackendFactory backends, AccessControl access)
             throws IOException {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         FabricBackend backend = backends.start(config, metrics);
+        if (access == null) {
+            access = config.tls() != null ? new CertificateAccess(new Authorizer(),
+                    node -> backend.localImage().revocation(node).isPresent()) : AccessControl.allowAll();
+        }
         try {
-            FabricService fabric = new FabricService(backend, Clock.systemUTC(), config.requestTimeout());
+            FabricService fabric = new FabricService(backend, Clock.systemUTC(), config.requestTimeout(),
+                    () -> Caller.current().principal());
             ClusterService cluster = new ClusterService(backend, config.requestTimeout(), config.maxApplyLag());
             FabricMetrics.bind(metrics, backend);
 

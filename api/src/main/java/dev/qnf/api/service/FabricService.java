@@ -6,6 +6,7 @@ import dev.qnf.api.backend.Subscription;
 import dev.qnf.api.backend.WatchListener;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.fabric.command.ApplyPolicies;
+import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.CreateToken;
 import dev.qnf.fabric.command.DeleteToken;
@@ -15,6 +16,9 @@ import dev.qnf.fabric.command.DeletePolicy;
 import dev.qnf.fabric.command.LabelEndpoint;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveNode;
+import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.model.AuditEntry;
+import dev.qnf.fabric.model.Revocation;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.JoinRole;
@@ -29,6 +33,7 @@ import dev.qnf.fabric.policy.Explanation;
 import dev.qnf.fabric.policy.FlowEnd;
 import dev.qnf.fabric.policy.PolicyEngine;
 import dev.qnf.fabric.policy.Protocol;
+import dev.qnf.fabric.state.AuditTrail;
 import dev.qnf.fabric.state.FabricImage;
 import dev.qnf.fabric.state.Reply;
 
@@ -49,11 +54,21 @@ public final class FabricService {
     private final FabricBackend backend;
     private final Clock clock;
     private final Duration timeout;
+    private final Supplier<String> caller;
 
     public FabricService(FabricBackend backend, Clock clock, Duration timeout) {
+        this(backend, clock, timeout, () -> "anonymous");
+    }
+
+    /**
+     * @param caller who is asking, read when a write is submitted (the server passes the request's SPIFFE ID):
+     *               every write is attributed to it for the audit trail
+     */
+    public FabricService(FabricBackend backend, Clock clock, Duration timeout, Supplier<String> caller) {
         this.backend = backend;
         this.clock = clock;
         this.timeout = timeout;
+        this.caller = caller;
     }
 
     // ------------------------------------------------------------------ networks
@@ -192,6 +207,33 @@ public final class FabricService {
     public record PolicySet(List<Policy> policies, List<PolicyDefault> defaults) {
     }
 
+    // ------------------------------------------------------------------ audit and revocation
+
+    /**
+     * The retained audit trail, oldest first: entries with revision >= {@code sinceRevision} and time >=
+     * {@code sinceMillis} (either null: no bound), by {@code who} when not null (a full SPIFFE ID, or its last
+     * path segment such as a node or user name).
+     */
+    public CompletableFuture<Versioned<List<AuditEntry>>> audit(Long sinceRevision, Long sinceMillis, String who) {
+        if (sinceRevision != null && sinceRevision < 0 || sinceMillis != null && sinceMillis < 0) {
+            throw ApiException.invalid("since must be a revision >= 0 or an ISO-8601 time");
+        }
+        return read(false, image -> image.audit().stream()
+                .filter(e -> sinceRevision == null || e.revision() >= sinceRevision)
+                .filter(e -> sinceMillis == null || e.atMillis() >= sinceMillis)
+                .filter(e -> who == null || who.equals(e.who()) || e.who().endsWith("/" + who))
+                .toList());
+    }
+
+    /** Revokes a node's identity cluster-wide; idempotent (201 the first time). */
+    public CompletableFuture<Applied<Revocation>> revokeNode(String name, String serial) {
+        return write(new RevokeNode(name, serial, clock.millis()), Revocation.class);
+    }
+
+    public CompletableFuture<Versioned<List<Revocation>>> revocations(boolean stale) {
+        return read(stale, image -> List.copyOf(image.revocations()));
+    }
+
     // ------------------------------------------------------------------ watch
 
     /**
@@ -248,8 +290,13 @@ public final class FabricService {
 
     // ------------------------------------------------------------------ plumbing
 
+    /**
+     * The one write path: the command is attributed to the caller and stamped with this server's clock before it
+     * enters the log, so the audit record apply writes is the same on every replica ({@link AuditTrail}).
+     */
     private <R extends Resource> CompletableFuture<Applied<R>> write(Command command, Class<R> type) {
-        return guard(() -> backend.submit(command)).thenApply(committed -> applied(committed, type));
+        Attributed attributed = new Attributed(caller.get(), clock.millis(), command);
+        return guard(() -> backend.submit(attributed)).thenApply(committed -> applied(committed, type));
     }
 
     private static <R extends Resource> Applied<R> applied(Committed committed, Class<R> type) {

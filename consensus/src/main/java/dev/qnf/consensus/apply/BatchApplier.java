@@ -1,5 +1,7 @@
 package dev.qnf.consensus.apply;
 
+import dev.qnf.fabric.command.Attributed;
+import dev.qnf.fabric.state.AuditTrail;
 import dev.qnf.fabric.state.Change;
 import dev.qnf.fabric.state.Decision;
 import dev.qnf.fabric.state.FabricImage;
@@ -79,9 +81,14 @@ public final class BatchApplier {
         for (Slot slot : slots) {
             if (slot instanceof Slot.Proposed p) {
                 Decision d = FabricMachine.decide(next, p.command());
-                if (!d.changes().isEmpty()) {
-                    next = next.apply(d.changes(), revision);
-                    changes.addAll(d.changes());
+                List<Change> applied = d.changes();
+                if (p.command() instanceof Attributed a) {   // the audit record, in the same apply as the write
+                    applied = new ArrayList<>(applied);
+                    applied.addAll(AuditTrail.record(next, a, d, revision));
+                }
+                if (!applied.isEmpty()) {
+                    next = next.apply(applied, revision);
+                    changes.addAll(applied);
                 }
                 replies.add(d.reply());
             } else {

@@ -6,5 +6,6 @@ package dev.qnf.fabric.command;
  */
 public sealed interface Command
         permits CreateNetwork, DeleteNetwork, Allocate, Release, RegisterNode, RemoveNode, AnnounceMember,
-        RemoveMember, ApplyPolicies, DeletePolicy, LabelEndpoint, CreateToken, RedeemToken, DeleteToken {
+        RemoveMember, ApplyPolicies, DeletePolicy, LabelEndpoint, CreateToken, RedeemToken, DeleteToken, Attributed,
+        RevokeNode {
 }

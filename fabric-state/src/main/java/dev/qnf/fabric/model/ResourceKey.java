@@ -13,6 +13,8 @@ public record ResourceKey(String kind, String name) implements Comparable<Resour
     public static final String IDENTITY = "identity";
     public static final String POLICY_DEFAULT = "policy-default";
     public static final String JOIN_TOKEN = "join-token";
+    public static final String AUDIT = "audit";
+    public static final String REVOCATION = "revocation";
 
     public static ResourceKey parse(String text) {
         int slash = text.indexOf('/');

@@ -1,5 +1,6 @@
 package dev.qnf.fabric.state;
 
+import dev.qnf.fabric.model.AuditEntry;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
@@ -10,6 +11,7 @@ import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
+import dev.qnf.fabric.model.Revocation;
 import dev.qnf.fabric.model.ResourceKey;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.fabric.net.IpAddress;
@@ -32,8 +34,8 @@ import java.util.Optional;
  */
 public final class FabricImage {
     private static final FabricImage EMPTY = new FabricImage(0, TreePMap.empty(), TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY,
-            TreePMap.empty());
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY, TreePMap.empty(),
+            TreePMap.empty(), TreePMap.empty());
 
     private final long revision;
     private final PMap<String, Network> networks;
@@ -47,11 +49,15 @@ public final class FabricImage {
     private final PolicyState policy;
     /** Join tokens by id (secrets only as hashes). */
     private final PMap<String, JoinToken> tokens;
+    /** The audit trail by sequence number (bounded, see {@link AuditTrail}). */
+    private final PMap<Long, AuditEntry> audit;
+    private final PMap<String, Revocation> revocations;
 
     private FabricImage(long revision, PMap<String, Network> networks, PMap<String, PMap<String, Endpoint>> endpoints,
                         PMap<String, Node> nodes, PMap<String, PMap<Cidr, Block>> blocks,
                         PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used,
-                        PolicyState policy, PMap<String, JoinToken> tokens) {
+                        PolicyState policy, PMap<String, JoinToken> tokens, PMap<Long, AuditEntry> audit,
+                        PMap<String, Revocation> revocations) {
         this.revision = revision;
         this.networks = networks;
         this.endpoints = endpoints;
@@ -61,6 +67,8 @@ public final class FabricImage {
         this.used = used;
         this.policy = policy;
         this.tokens = tokens;
+        this.audit = audit;
+        this.revocations = revocations;
     }
 
     public static FabricImage empty() {
@@ -82,7 +90,8 @@ public final class FabricImage {
                 b.delete(((Change.Delete) c).key());
             }
         }
-        return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy, b.tokens);
+        return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy, b.tokens,
+                b.audit, b.revocations);
     }
 
     public long revision() {
@@ -205,6 +214,19 @@ public final class FabricImage {
     }
 
     /** Every resource, in a stable order: for snapshots, resyncs and state hashes. */
+    /** The retained audit trail, oldest first. */
+    public Collection<AuditEntry> audit() {
+        return audit.values();
+    }
+
+    public Optional<Revocation> revocation(String node) {
+        return Optional.ofNullable(revocations.get(node));
+    }
+
+    public Collection<Revocation> revocations() {
+        return revocations.values();
+    }
+
     public List<Resource> resources() {
         List<Resource> all = new ArrayList<>(networks.values());
         endpoints.values().forEach(m -> all.addAll(m.values()));
@@ -215,6 +237,8 @@ public final class FabricImage {
         all.addAll(policy.identities.values());
         all.addAll(policy.defaults.values());
         all.addAll(tokens.values());
+        all.addAll(audit.values());
+        all.addAll(revocations.values());
         return all;
     }
 
@@ -228,6 +252,8 @@ public final class FabricImage {
         counts.put(ResourceKey.POLICY, policy.policies.size());
         counts.put(ResourceKey.IDENTITY, policy.identities.size());
         counts.put(ResourceKey.JOIN_TOKEN, tokens.size());
+        counts.put(ResourceKey.AUDIT, audit.size());
+        counts.put(ResourceKey.REVOCATION, revocations.size());
         return counts;
     }
 
@@ -256,6 +282,8 @@ public final class FabricImage {
         PMap<String, PMap<IpAddress, String>> used;
         PolicyState policy;
         PMap<String, JoinToken> tokens;
+        PMap<Long, AuditEntry> audit;
+        PMap<String, Revocation> revocations;
 
         Builder(FabricImage from) {
             networks = from.networks;
@@ -266,6 +294,8 @@ public final class FabricImage {
             used = from.used;
             policy = from.policy;
             tokens = from.tokens;
+            audit = from.audit;
+            revocations = from.revocations;
         }
 
         void put(Resource r) {
@@ -284,6 +314,10 @@ public final class FabricImage {
                 members = members.plus(m.id(), m);
             } else if (r instanceof JoinToken t) {
                 tokens = tokens.plus(t.id(), t);
+            } else if (r instanceof AuditEntry a) {
+                audit = audit.plus(a.seq(), a);
+            } else if (r instanceof Revocation v) {
+                revocations = revocations.plus(v.node(), v);
             } else {
                 policy = policy.put(r);
             }
@@ -295,6 +329,8 @@ public final class FabricImage {
                 case ResourceKey.NODE -> nodes = nodes.minus(key.name());
                 case ResourceKey.MEMBER -> members = members.minus(key.name());
                 case ResourceKey.JOIN_TOKEN -> tokens = tokens.minus(key.name());
+                case ResourceKey.AUDIT -> audit = audit.minus(Long.parseLong(key.name()));
+                case ResourceKey.REVOCATION -> revocations = revocations.minus(key.name());
                 case ResourceKey.POLICY, ResourceKey.IDENTITY, ResourceKey.POLICY_DEFAULT -> policy = policy.delete(key);
                 case ResourceKey.ENDPOINT -> {
                     String[] parts = split(key);

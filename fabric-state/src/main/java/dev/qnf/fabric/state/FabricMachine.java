@@ -3,6 +3,7 @@ package dev.qnf.fabric.state;
 import dev.qnf.fabric.command.Allocate;
 import dev.qnf.fabric.command.AnnounceMember;
 import dev.qnf.fabric.command.ApplyPolicies;
+import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.CreateNetwork;
 import dev.qnf.fabric.command.CreateToken;
@@ -15,6 +16,7 @@ import dev.qnf.fabric.command.RegisterNode;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveMember;
 import dev.qnf.fabric.command.RemoveNode;
+import dev.qnf.fabric.command.RevokeNode;
 import dev.qnf.fabric.model.Attachment;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
@@ -24,6 +26,7 @@ import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
+import dev.qnf.fabric.model.Revocation;
 import dev.qnf.fabric.net.IpAddress;
 import dev.qnf.fabric.policy.PolicyEngine;
 
@@ -46,6 +49,9 @@ public final class FabricMachine {
     }
 
     public static Decision decide(FabricImage image, Command command) {
+        if (command instanceof Attributed a) {
+            return decide(image, a.command());   // who and when change nothing; AuditTrail records them
+        }
         return Identities.follow(image, decideAlone(image, command));
     }
 
@@ -79,6 +85,8 @@ public final class FabricMachine {
                 return redeemToken(image, c);
             } else if (command instanceof DeleteToken c) {
                 return deleteToken(image, c.id());
+            } else if (command instanceof RevokeNode c) {
+                return revokeNode(image, c);
             }
             throw new IllegalStateException("unhandled command " + command);
         } catch (AddressPicker.Refusal r) {
@@ -219,6 +227,16 @@ public final class FabricMachine {
             return new Decision(List.of(), Reply.ok(node, false));
         }
         return new Decision(List.of(new Change.Put(node)), Reply.ok(node, existing.isEmpty()));
+    }
+
+    /** Idempotent: revoking a revoked node keeps the first record. The node record itself is left alone. */
+    private static Decision revokeNode(FabricImage image, RevokeNode c) {
+        Optional<Revocation> existing = image.revocation(c.name());
+        if (existing.isPresent()) {
+            return new Decision(List.of(), Reply.ok(existing.get(), false));
+        }
+        Revocation revocation = new Revocation(c.name(), c.serial(), c.atMillis());
+        return new Decision(List.of(new Change.Put(revocation)), Reply.ok(revocation, true));
     }
 
     private static Decision removeNode(FabricImage image, String name) {

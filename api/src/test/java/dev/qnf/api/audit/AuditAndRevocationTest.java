@@ -1,0 +1,161 @@
+package dev.qnf.api.audit;
+
+import dev.qnf.api.client.QnfApiException;
+import dev.qnf.api.client.QnfClient;
+import dev.qnf.api.json.AuditEntryView;
+import dev.qnf.api.json.AuditList;
+import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.NetworkView;
+import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.json.NodeView;
+import dev.qnf.api.pki.Role;
+import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerConfig;
+import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.TestPki;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The audit trail and node revocation on a real three-server cluster (Ratis, RocksDB) with mTLS everywhere: every
+ * accepted write is recorded with the caller's SPIFFE ID, its kind, object and revision; refused writes are not;
+ * a revoked node is refused by every server on its next request.
+ */
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class AuditAndRevocationTest {
+    private static final String ADMIN = "spiffe://" + TestPki.TRUST_DOMAIN + "/user/admin";
+
+    @TempDir
+    static Path dir;
+    static TestPki pki;
+    static List<QnfServer> servers = new ArrayList<>();
+    static QnfClient admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        pki = TestPki.create(dir.resolve("pki"));
+        Map<String, String> peers = Map.of("s1", "127.0.0.1:" + Ports.free(), "s2", "127.0.0.1:" + Ports.free(),
+                "s3", "127.0.0.1:" + Ports.free());
+        for (String id : List.of("s1", "s2", "s3")) {
+            servers.add(QnfServer.start(pki.secure(ServerConfig.of(id, dir.resolve(id), peers.get(id),
+                    "127.0.0.1:" + Ports.free(), peers, false))));
+        }
+        admin = QnfClient.connect(pki.admin(), servers.stream().map(QnfServer::apiUrl).toArray(String[]::new));
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (admin != null) {
+            admin.close();
+        }
+        servers.forEach(QnfServer::close);
+    }
+
+    @Test
+    void acceptedWritesAreRecordedWithWhoWhatAndRevisionRefusedOnesAreNot() {
+        Instant before = Instant.now().minusSeconds(1);
+        NetworkView net = admin.createNetwork(network("audited", "10.91.0.0/24")).value();
+        NodeView node;
+        try (QnfClient hostA = QnfClient.connect(pki.node("audit-a"), servers.get(1).apiUrl());
+             QnfClient viewer = QnfClient.connect(pki.user("vera", Role.VIEWER), servers.get(2).apiUrl())) {
+            node = hostA.registerNode("audit-a", new NodeRequest(null, List.of("10.1.1.1"), null, null)).value();
+            assertDenied(() -> viewer.createNetwork(network("refused-by-role", "10.92.0.0/24")));
+            assertDenied(() -> hostA.createNetwork(network("refused-node", "10.93.0.0/24")));
+            // the viewer reads the trail (admin, operator and viewer may; nodes may not)
+            assertThat(viewer.audit(null, null).entries()).isNotEmpty();
+            assertDenied(() -> hostA.audit(null, null));
+        }
+        assertThatThrownBy(() -> admin.deleteNetwork("no-such-network"))   // refused by the state machine
+                .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(404));
+
+        List<AuditEntryView> all = admin.audit(null, null).entries();
+        assertThat(all).filteredOn(e -> e.object().equals("network/audited")).singleElement().satisfies(e -> {
+            assertThat(e.who()).isEqualTo(ADMIN);
+            assertThat(e.what()).isEqualTo("create-network");
+            assertThat(e.revision()).isEqualTo(net.revision());
+            assertThat(Instant.parse(e.time())).isAfter(before).isBefore(Instant.now().plusSeconds(1));
+        });
+        assertThat(all).filteredOn(e -> e.object().equals("node/audit-a")).singleElement().satisfies(e -> {
+            assertThat(e.who()).isEqualTo("spiffe://" + TestPki.TRUST_DOMAIN + "/node/audit-a");
+            assertThat(e.what()).isEqualTo("register-node");
+            assertThat(e.revision()).isEqualTo(node.revision());
+        });
+        assertThat(all).extracting(AuditEntryView::object)
+                .doesNotContain("network/refused-by-role", "network/refused-node", "network/no-such-network");
+        assertThat(all).extracting(AuditEntryView::seq).isSorted().doesNotHaveDuplicates();
+
+        assertThat(admin.audit(null, "audit-a").entries()).extracting(AuditEntryView::who)
+                .containsOnly("spiffe://" + TestPki.TRUST_DOMAIN + "/node/audit-a");
+        assertThat(admin.audit(Long.toString(node.revision()), null).entries())
+                .allSatisfy(e -> assertThat(e.revision()).isGreaterThanOrEqualTo(node.revision()))
+                .extracting(AuditEntryView::object).contains("node/audit-a").doesNotContain("network/audited");
+        assertThatThrownBy(() -> admin.audit("yesterday", null))
+                .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
+    }
+
+    @Test
+    void aRevokedNodeIsRefusedByEveryServerAndTheRevocationIsAudited() {
+        List<QnfClient> perServer = new ArrayList<>();
+        try {
+            for (QnfServer s : servers) {
+                perServer.add(QnfClient.connect(pki.node("doomed"), s.apiUrl()));
+            }
+            perServer.get(0).registerNode("doomed", new NodeRequest(null, List.of("10.1.1.9"), null, null));
+            for (QnfClient c : perServer) {   // a valid certificate works on every server, connections open
+                await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
+                        .until(() -> c.getNode("doomed").name().equals("doomed"));
+            }
+
+            assertDenied(() -> perServer.get(1).revokeNode("doomed", null));   // a node cannot revoke (itself or others)
+            assertThat(admin.revokeNode("doomed", "1234").created()).isTrue();
+            assertThat(admin.revokeNode("doomed", null).created()).as("idempotent").isFalse();
+
+            for (QnfClient c : perServer) {   // each server refuses once it has applied the revocation
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                        assertThatThrownBy(() -> c.getNode("doomed")).isInstanceOfSatisfying(QnfApiException.class,
+                                e -> {
+                                    assertThat(e.httpStatus()).isEqualTo(403);
+                                    assertThat(e.getMessage()).contains("doomed is revoked");
+                                }));
+                assertDenied(() -> c.registerNode("doomed", new NodeRequest(null, List.of("10.1.1.9"), null, null)));
+            }
+            try (QnfClient fresh = QnfClient.connect(pki.node("doomed"), servers.get(2).apiUrl())) {
+                assertDenied(fresh::listNodes);   // a new connection with a newly issued certificate too
+            }
+            assertThat(admin.audit(null, "admin").entries()).filteredOn(e -> e.what().equals("revoke-node"))
+                    .singleElement().satisfies(e -> {
+                        assertThat(e.object()).isEqualTo("revocation/doomed");
+                        assertThat(e.who()).isEqualTo(ADMIN);
+                    });
+        } finally {
+            perServer.forEach(QnfClient::close);
+        }
+    }
+
+    private static NetworkRequest network(String name, String cidr) {
+        return new NetworkRequest(name, cidr, null, null, null, null, null, null, null, null, null);
+    }
+
+    private static void assertDenied(org.assertj.core.api.ThrowableAssert.ThrowingCallable call) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(QnfApiException.class, e -> {
+            assertThat(e.httpStatus()).isEqualTo(403);
+            assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+        });
+    }
+}
