@@ -4,7 +4,11 @@ import dev.qnf.consensus.apply.Slot;
 import dev.qnf.fabric.command.Allocate;
 import dev.qnf.fabric.command.AnnounceMember;
 import dev.qnf.fabric.command.ApplyPolicies;
+import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.Command;
+import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.model.AuditEntry;
+import dev.qnf.fabric.model.Revocation;
 import dev.qnf.fabric.command.CreateNetwork;
 import dev.qnf.fabric.command.CreateToken;
 import dev.qnf.fabric.command.DeleteToken;
@@ -88,7 +92,9 @@ class FabricCodecTest {
             1_700_000_000_000L, 1, null);
 
     static final List<Resource> RESOURCES = List.of(DUAL, PLAIN, ENDPOINT, BARE, NODE, BLOCK, POOL, MEMBER, POLICY,
-            IDENTITY, DEFAULT, TOKEN, FRESH_TOKEN);
+            IDENTITY, DEFAULT, TOKEN, FRESH_TOKEN,
+            new AuditEntry(7, "spiffe://c/user/admin", "create-network", "network/blue", 1_700_000_000_000L, 42),
+            new Revocation("node-a.example", "", 1_700_000_000_000L));
 
     static final List<Command> COMMANDS = List.of(
             new CreateNetwork(DUAL),
@@ -107,7 +113,9 @@ class FabricCodecTest {
             new LabelEndpoint("blue", "c0ffee:1", Map.of("tier", "front"), List.of("legacy")),
             new CreateToken(FRESH_TOKEN),
             new RedeemToken("abc123", JoinToken.hashOf("0123456789abcdef"), 1_699_999_999_000L, "node-b"),
-            new DeleteToken("abc123"));
+            new DeleteToken("abc123"),
+            new Attributed("spiffe://c/node/node-a.example", 1_700_000_000_000L, new RegisterNode(NODE)),
+            new RevokeNode("node-a.example", "0a1b", 1_700_000_000_000L));
 
     static final List<Reply> REPLIES = List.of(
             new Reply.Ok(ENDPOINT, true),
