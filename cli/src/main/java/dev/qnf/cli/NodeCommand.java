@@ -18,7 +18,7 @@ import java.util.concurrent.Callable;
 /** {@code qnf node}: the hosts of the fabric. Agents register themselves; these commands are for operators. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Hosts (nodes) of the fabric.",
         subcommands = {NodeCommand.ListCmd.class, NodeCommand.Register.class, NodeCommand.Remove.class,
-                RotateKeyCommand.class})
+                NodeCommand.Revoke.class, RotateKeyCommand.class})
 final class NodeCommand {
 
     static void print(Output out, Object document, List<NodeView> rows) {
@@ -78,6 +78,24 @@ final class NodeCommand {
             try (QnfClient client = options.client()) {
                 long revision = client.removeNode(name).revision();
                 out().line("removed node " + name + " at revision " + revision);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "revoke", description = "Revoke a node's identity cluster-wide: every server refuses its "
+            + "requests from the next one on, and no certificate is issued or renewed for it (admin).")
+    static final class Revoke extends Base {
+        @Parameters(index = "0") String name;
+        @Option(names = "--serial", description = "serial of the certificate being revoked (recorded only)")
+        String serial;
+
+        @Override
+        public Integer call() {
+            try (QnfClient client = options.client()) {
+                var r = client.revokeNode(name, serial);
+                out().line((r.created() ? "revoked node " : "node already revoked: ") + name + " (since "
+                        + r.value().time() + ")");
             }
             return 0;
         }

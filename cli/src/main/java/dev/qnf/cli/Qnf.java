@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "QNF, the Quantum-Network Fabric: a zero-trust network manager for containers.",
         subcommands = {ServerCommand.class, DevCommand.class, ClusterCommand.class, NetworkCommand.class,
                 IpamCommand.class, NodeCommand.class, WatchCommand.class, AgentCommand.class, CniCommand.class,
-                PolicyCommand.class, EndpointCommand.class, MeshCommand.class, DemoCommand.class,
+                PolicyCommand.class, EndpointCommand.class, MeshCommand.class, DemoCommand.class, AuditCommand.class,
                 dev.qnf.cli.bench.BenchCommand.class})
 public final class Qnf {
 

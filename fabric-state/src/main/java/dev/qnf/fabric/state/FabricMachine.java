@@ -20,6 +20,7 @@ import dev.qnf.fabric.command.RevokeNode;
 import dev.qnf.fabric.model.Attachment;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Endpoint;
+import dev.qnf.fabric.model.JoinRole;
 import dev.qnf.fabric.model.JoinToken;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.model.Network;
@@ -362,6 +363,10 @@ public final class FabricMachine {
         }
         if (token.usesLeft() == 0) {
             return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "join token " + token.id() + " is used up");
+        }
+        if (token.role() == JoinRole.NODE && image.revocation(c.subject()).isPresent()) {
+            // a revoked identity does not come back through a new join: no certificate is issued for it
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "node " + c.subject() + " is revoked (qnf node revoke)");
         }
         JoinToken used = token.redeemedBy(c.subject());
         return new Decision(List.of(new Change.Put(used)), Reply.ok(used, false));
