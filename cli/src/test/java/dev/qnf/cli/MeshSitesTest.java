@@ -32,7 +32,8 @@ import static org.awaitility.Awaitility.await;
  * Two sites ({@link SimulatedMesh}): site a on the public segment with a1 (a gateway with a public endpoint) and a2 (no
  * public endpoint), site b's host b1 on a LAN behind a router that masquerades (nft). b1 dials a1 with persistent
  * keepalive and a1 learns b1's address behind the NAT; a2 and b1 cannot reach each other, so their traffic goes
- * through the gateway a1 in both directions.
+ * through the gateway a1 in both directions. a2's agent serves /metrics (the mesh peer figures), and a second
+ * network that stays default deny checks that policies hold across sites.
  */
 @Tag("root")
 class MeshSitesTest {
