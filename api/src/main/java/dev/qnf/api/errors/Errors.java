@@ -1,6 +1,7 @@
 package dev.qnf.api.errors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.linecorp.armeria.common.ContentTooLargeException;
 import com.linecorp.armeria.common.RequestContext;
 import com.linecorp.armeria.server.HttpStatusException;
@@ -27,6 +28,9 @@ public final class Errors {
         }
         if (t instanceof InvalidInputException e) {
             return ApiException.invalid(e.getMessage());
+        }
+        if (t instanceof InvalidProtocolBufferException e) {
+            return ApiException.invalid("request is not a valid protobuf message: " + e.getMessage());
         }
         if (t instanceof JsonProcessingException e) {
             return ApiException.invalid(JsonErrors.describe(e));

@@ -5,6 +5,7 @@ import com.linecorp.armeria.common.grpc.GrpcExceptionHandlerFunction;
 import com.linecorp.armeria.common.stream.AbortedStreamException;
 import com.linecorp.armeria.common.stream.CancelledSubscriptionException;
 import com.linecorp.armeria.common.stream.ClosedStreamException;
+import com.google.protobuf.InvalidProtocolBufferException;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.api.errors.Errors;
 import io.grpc.Metadata;
@@ -18,6 +19,12 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
     @Override
     public Status apply(RequestContext ctx, Status status, Throwable cause, Metadata metadata) {
         Throwable t = Errors.unwrap(cause);
+        InvalidProtocolBufferException badBytes = badProtobuf(t, status.getCause());
+        if (badBytes != null) {
+            // grpc-java's marshaller reports bytes that do not parse as INTERNAL; they are the caller's mistake
+            ApiException e = Errors.classify(badBytes);
+            return Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage());
+        }
         if (t instanceof StatusRuntimeException || t instanceof StatusException) {
             return status;
         }
@@ -33,5 +40,16 @@ public final class GrpcErrors implements GrpcExceptionHandlerFunction {
         }
         ApiException e = Errors.classify(t);
         return Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage());
+    }
+
+    private static InvalidProtocolBufferException badProtobuf(Throwable... failures) {
+        for (Throwable f : failures) {
+            for (Throwable t = f; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                if (t instanceof InvalidProtocolBufferException e) {
+                    return e;
+                }
+            }
+        }
+        return null;
     }
 }
