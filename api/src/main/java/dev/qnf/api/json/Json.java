@@ -1,6 +1,8 @@
 package dev.qnf.api.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -25,7 +27,8 @@ public final class Json {
 
     /**
      * Refuses unknown fields, duplicate keys, trailing tokens, nulls for primitives and any type coercion
-     * ("1500" for a number, 1 for a boolean, 1.5 for an integer), so that a typo is a 400 and not a default.
+     * ("1500" for a number, 1 for a boolean, 1.5 for an integer) and null elements in lists and maps, so that a
+     * typo is a 400 and not a default.
      */
     public static ObjectMapper strict() {
         return STRICT;
@@ -52,6 +55,8 @@ public final class Json {
         if (strict) {
             mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                     .maxNestingDepth(MAX_NESTING_DEPTH).maxStringLength(64 * 1024).maxNumberLength(32).build());
+            // a null element of a list or map ({"policies":[null]}) is a 400 here, not an NPE deep in a converter
+            mapper.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
             mapper.coercionConfigFor(LogicalType.Textual)
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

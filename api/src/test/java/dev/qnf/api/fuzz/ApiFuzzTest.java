@@ -180,12 +180,12 @@ class ApiFuzzTest {
     }
 
     private static String body(FuzzValues v, String template) throws IOException {
-        int kind = v.chance(60) ? 0 : 1 + (int) (Math.abs(v.badNumber()) % 6);
+        int kind = v.chance(60) ? 0 : 1 + v.below(6);
         return switch (kind) {
             case 0 -> JSON.writeValueAsString(v.mutate(JSON.readTree(template)));
             case 1 -> v.breakSyntax(template);
             case 2 -> JSON.writeValueAsString(v.anyValue(0));
-            case 3 -> FuzzValues.nested(17 + (int) (Math.abs(v.badNumber()) % 3000), v.chance(50), v.chance(50));
+            case 3 -> FuzzValues.nested(17 + v.below(3000), v.chance(50), v.chance(50));
             case 4 -> "";
             default -> template;   // unchanged: valid, or aimed at a bad path
         };
@@ -328,8 +328,54 @@ class ApiFuzzTest {
         }
     }
 
+    /** The bugs the fuzzer found, replayed on their own. */
+    @Test
+    void regressions() throws Exception {
+        String hash = stateHash();
+        io.grpc.MethodDescriptor<byte[], byte[]> create = bytesMethod("qnf.v1.Networks", "Create");
+        // 1. bytes that are no protobuf message were INTERNAL ("Invalid protobuf byte sequence")
+        for (byte[] bad : List.of(new byte[]{0x08, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0x01},
+                new byte[]{0x0a, 0x03, (byte) 0xc3, 0x28, -1}, new byte[]{0x0a, 0x7f, 0x61})) {
+            assertGrpcCode(create, bad, Status.Code.INVALID_ARGUMENT);
+        }
+        // 2. a 70,000-char name was quoted whole in grpc-message: the client saw an INTERNAL stream reset
+        byte[] longName = dev.qnf.api.v1.CreateNetworkRequest.newBuilder().setName("é".repeat(70_000))
+                .setCidr("10.99.0.0/24").build().toByteArray();
+        StatusRuntimeException e = assertGrpcCode(create, longName, Status.Code.INVALID_ARGUMENT);
+        assertThat(e.getStatus().getDescription()).hasSizeLessThanOrEqualTo(
+                dev.qnf.api.errors.ApiException.MAX_MESSAGE_CHARS);
+        // 3. a null element of a list was an NPE in the policy converter: 500 (seed 7 #314)
+        for (String body : List.of("{\"policies\":[null]}", "{\"policies\":[],\"tests\":[null]}",
+                "{\"set\":{\"a\":null}}")) {
+            String path = body.contains("set") ? "/v1/networks/" + NET + "/allocations/" + ENDPOINT + "/labels"
+                    : "/v1/policies";
+            HttpResponse<String> r = send("POST", path, "application/json", body);
+            assertThat(r.statusCode()).as(body + " → " + r.body()).isEqualTo(400);
+        }
+        assertThat(stateHash()).isEqualTo(hash);
+    }
+
+    private static StatusRuntimeException assertGrpcCode(io.grpc.MethodDescriptor<byte[], byte[]> method,
+                                                         byte[] request, Status.Code expected) {
+        try {
+            ClientCalls.blockingUnaryCall(channel, method,
+                    CallOptions.DEFAULT.withDeadlineAfter(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS), request);
+        } catch (StatusRuntimeException e) {
+            assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(expected);
+            return e;
+        }
+        throw new AssertionError("accepted " + method.getFullMethodName());
+    }
+
+    private static io.grpc.MethodDescriptor<byte[], byte[]> bytesMethod(String service, String method) {
+        return io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(service, method))
+                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+    }
+
     private static byte[] grpcBody(FuzzValues v, Descriptor type) {
-        int kind = v.chance(60) ? 0 : (int) (Math.abs(v.badNumber()) % 5);
+        int kind = v.chance(60) ? 0 : v.below(5);
         byte[] valid = randomMessage(v, type, 0).toByteArray();
         return switch (kind) {
             case 0 -> valid;
@@ -387,11 +433,7 @@ class ApiFuzzTest {
     private static String checkGrpc(int i, MethodDescriptor m, byte[] request, String before) throws Exception {
         String what = "seed " + seed + " #" + i + ": gRPC " + m.getFullName() + " bytes="
                 + abbreviate(java.util.HexFormat.of().formatHex(request));
-        io.grpc.MethodDescriptor<byte[], byte[]> call = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(io.grpc.MethodDescriptor.generateFullMethodName(
-                        m.getService().getFullName(), m.getName()))
-                .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build();
+        io.grpc.MethodDescriptor<byte[], byte[]> call = bytesMethod(m.getService().getFullName(), m.getName());
         boolean refused;
         try {
             ClientCalls.blockingUnaryCall(channel, call,

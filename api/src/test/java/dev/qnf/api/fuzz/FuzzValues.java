@@ -41,6 +41,10 @@ final class FuzzValues {
         return values.get(random.nextInt(values.size()));
     }
 
+    int below(int bound) {
+        return random.nextInt(bound);
+    }
+
     boolean chance(int percent) {
         return random.nextInt(100) < percent;
     }
