@@ -5,6 +5,7 @@ import dev.qnf.agent.NodeAgent;
 import dev.qnf.agent.dns.DnsRecords;
 import dev.qnf.agent.mesh.MeshConfig;
 import dev.qnf.agent.sys.NetNs;
+import dev.qnf.api.client.Joiner;
 import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.fabric.net.IpAddress;
 import dev.qnf.fabric.net.UdpEndpoint;
@@ -41,6 +42,17 @@ final class AgentCommand implements Callable<Integer> {
             description = "this node's identity: bundle.pem, cert.pem, key.pem (default: ${DEFAULT-VALUE})",
             defaultValue = "/var/lib/qnf/agent/tls")
     Path tlsDir;
+
+    @Option(names = "--join", paramLabel = "URL",
+            description = "first get this node's certificate with a join token from a server's join port, "
+                    + "e.g. https://10.0.0.1:7402 (needs --token and --ca-hash; writes --tls-dir)")
+    String joinUrl;
+
+    @Option(names = "--token", description = "join token, as qnf token create printed it")
+    String token;
+
+    @Option(names = "--ca-hash", paramLabel = "sha256:HEX", description = "the cluster CA pin qnf token create printed")
+    String caHash;
 
     @Option(names = "--state-dir", paramLabel = "DIR", description = "local state (default: ${DEFAULT-VALUE})",
             defaultValue = "/var/lib/qnf/agent")
@@ -105,6 +117,14 @@ final class AgentCommand implements Callable<Integer> {
         if (!NetNs.isRoot()) {
             spec.commandLine().getErr().println("error: qnf agent programs the kernel and must run as root");
             return 1;
+        }
+        if (joinUrl != null) {
+            if (token == null || caHash == null) {
+                spec.commandLine().getErr().println("error: --join needs --token and --ca-hash");
+                return 2;
+            }
+            Joiner.join(joinUrl, token, caHash, node, tlsDir);
+            spec.commandLine().getOut().println("joined as node " + node + "; certificate in " + tlsDir);
         }
         MeshConfig mesh;
         try {

@@ -47,6 +47,11 @@ final class ServerCommand implements Callable<Integer> {
                     + "it answers; a restarted member asks again, which is a no-op)")
     String join;
 
+    @Option(names = "--join-port", paramLabel = "HOST:PORT",
+            description = "also serve /v1/join here (TLS without client certificates): nodes exchange join tokens "
+                    + "for certificates signed by this server's CA (default: no join port)")
+    String joinPort;
+
     @Option(names = "--pki", paramLabel = "DIR",
             description = "TLS identity (bundle.pem, cert.pem, key.pem) and cluster CA (ca/) of this server "
                     + "(default: <data>/pki); a server founding a cluster alone creates the CA here")
@@ -67,6 +72,9 @@ final class ServerCommand implements Callable<Integer> {
         boolean alone = join == null && (group.isEmpty() || group.keySet().equals(java.util.Set.of(id)));
         TlsFiles tls = identity.prepare(alone, cluster);
         ServerConfig config = ServerConfig.of(id, data, raft, api, group, join != null).withTls(tls);
+        if (joinPort != null) {
+            config = config.withJoinPort(joinPort, identity.caDir());
+        }
         QnfServer server = QnfServer.start(config);
         // renewal at half life from the CA this server holds; the API and Raft pick the new files up by themselves
         ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
