@@ -119,6 +119,12 @@ public final class ClusterService {
                 || Integer.parseInt(port) > 65535) {
             throw new InvalidInputException("address '" + address + "' has a bad port");
         }
+        // checked here, not by Raft: a host it cannot resolve as a name (e.g. an unbracketed IPv6) was a 503
+        String host = address.substring(0, colon);
+        if (!host.matches("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}]")) {
+            throw new InvalidInputException("address '" + address + "': the host is not a DNS name or IP address"
+                    + " (write IPv6 as [addr]:port)");
+        }
         return address;
     }
 }

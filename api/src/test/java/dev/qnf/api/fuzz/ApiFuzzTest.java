@@ -154,6 +154,8 @@ class ApiFuzzTest {
                 new Route("POST", "/v1/cluster/members",
                         "{\"id\":\"s9\",\"address\":" + quoted(v.badText()) + "}"),
                 new Route("POST", "/v1/cluster/leader", "{\"id\":" + quoted(v.badText()) + "}"),
+                new Route("POST", "/v1/tokens", "{\"ttlSeconds\":3600,\"uses\":1,\"role\":\"node\",\"site\":\"east\"}"),
+                new Route("DELETE", "/v1/tokens/" + v.badSegment(), null),
                 new Route("DELETE", "/v1/networks/" + v.badSegment(), null),
                 new Route("DELETE", "/v1/networks/" + NET + "/allocations/" + v.badSegment(), null),
                 new Route("DELETE", "/v1/nodes/" + v.badSegment(), null),
@@ -352,6 +354,10 @@ class ApiFuzzTest {
             HttpResponse<String> r = send("POST", path, "application/json", body);
             assertThat(r.statusCode()).as(body + " → " + r.body()).isEqualTo(400);
         }
+        // 4. a member address whose host is no DNS name reached Raft, which answered 503 (seed 7 #177)
+        HttpResponse<String> member = send("POST", "/v1/cluster/members", "application/json",
+                "{\"id\":\"s9\",\"address\":\"00:11:22:33:44:55\"}");
+        assertThat(member.statusCode()).as(member.body()).isEqualTo(400);
         assertThat(stateHash()).isEqualTo(hash);
     }
 
