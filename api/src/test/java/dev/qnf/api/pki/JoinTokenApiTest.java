@@ -15,9 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** {@code /v1/tokens} on a real replica over mTLS: admins make tokens, the secret is shown once, others are refused. */
 class JoinTokenApiTest {
@@ -32,6 +34,11 @@ class JoinTokenApiTest {
         ServerConfig config = ServerConfig.of("s1", dir.resolve("data"), "127.0.0.1:" + Ports.free(),
                 "127.0.0.1:" + Ports.free(), null, false);
         server = QnfServer.start(pki.secure(config));
+        // a leader first: the revocation check before authorization reads the replicated state
+        try (QnfClient admin = QnfClient.connect(pki.admin(), server.apiUrl())) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
+        }
+        server.announced().join();
     }
 
     @AfterAll
