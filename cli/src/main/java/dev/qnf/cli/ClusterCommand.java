@@ -30,16 +30,7 @@ final class ClusterCommand {
                 Output.Column.of("API", ClusterView.Peer::apiAddress));
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ClientOptions options;
-        @Spec
-        CommandSpec spec;
-
-        Output out() {
-            return options.output(spec.commandLine().getOut());
-        }
-
+    abstract static class Base extends ClientCommand {
         @Override
         public Integer call() {
             try (QnfClient client = options.client()) {

@@ -6,14 +6,10 @@ import dev.qnf.api.json.AllocationList;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.AllocationView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code qnf ipam}: allocate, release and list addresses. */
 @Command(name = "ipam", mixinStandardHelpOptions = true, description = "IP address management.",
@@ -33,15 +29,7 @@ final class IpamCommand {
                 Output.Column.of("NODE", AllocationView::node));
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ClientOptions options;
-        @Spec
-        CommandSpec spec;
-
-        Output out() {
-            return options.output(spec.commandLine().getOut());
-        }
+    abstract static class Base extends ClientCommand {
     }
 
     @Command(name = "allocate", description = "Give an endpoint addresses (a retry returns the same ones).")

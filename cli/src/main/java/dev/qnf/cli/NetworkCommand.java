@@ -6,15 +6,11 @@ import dev.qnf.api.json.NetworkList;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.NetworkView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code qnf network}: create, list, get, delete virtual networks. */
 @Command(name = "network", mixinStandardHelpOptions = true, description = "Virtual networks.",
@@ -38,15 +34,7 @@ final class NetworkCommand {
                 Output.Column.of("BLOCK", n -> "/" + n.blockPrefix()));
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ClientOptions options;
-        @Spec
-        CommandSpec spec;
-
-        Output out() {
-            return options.output(spec.commandLine().getOut());
-        }
+    abstract static class Base extends ClientCommand {
     }
 
     @Command(name = "create", description = "Create a network (an identical retry is not an error).")

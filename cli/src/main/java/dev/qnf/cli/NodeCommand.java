@@ -5,15 +5,11 @@ import dev.qnf.api.json.NodeList;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.NodeView;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Callable;
 
 /** {@code qnf node}: the hosts of the fabric. Agents register themselves; these commands are for operators. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Hosts (nodes) of the fabric.",
@@ -29,15 +25,7 @@ final class NodeCommand {
                 Output.Column.of("LEASE UNTIL", n -> Instant.ofEpochMilli(n.leaseExpiresAtMillis())));
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ClientOptions options;
-        @Spec
-        CommandSpec spec;
-
-        Output out() {
-            return options.output(spec.commandLine().getOut());
-        }
+    abstract static class Base extends ClientCommand {
     }
 
     @Command(name = "list", description = "List nodes.")

@@ -15,18 +15,14 @@ import dev.qnf.cli.policy.KubernetesImport;
 import dev.qnf.cli.policy.PolicyFiles;
 import dev.qnf.fabric.policy.Labels;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 
 /** {@code qnf policy}: apply policy files with tests, import Kubernetes NetworkPolicy, list, explain. */
 @Command(name = "policy", mixinStandardHelpOptions = true,
@@ -36,16 +32,7 @@ import java.util.concurrent.Callable;
                 PolicyCommand.Identities.class})
 final class PolicyCommand {
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ClientOptions options;
-        @Spec
-        CommandSpec spec;
-
-        Output out() {
-            return options.output(spec.commandLine().getOut());
-        }
-
+    abstract static class Base extends ClientCommand {
         void applied(Written<PolicyApplied> w) {
             PolicyApplied a = w.value();
             if (out().format() != Output.Format.table) {

@@ -7,14 +7,10 @@ import dev.qnf.api.json.TokenRequest;
 import dev.qnf.api.json.TokenView;
 import dev.qnf.fabric.InvalidInputException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.time.Instant;
-import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -39,15 +35,7 @@ final class TokenCommand {
         };
     }
 
-    abstract static class Base implements Callable<Integer> {
-        @Mixin
-        ClientOptions options;
-        @Spec
-        CommandSpec spec;
-
-        Output out() {
-            return options.output(spec.commandLine().getOut());
-        }
+    abstract static class Base extends ClientCommand {
     }
 
     @Command(name = "create", description = "Make a join token; its secret is printed this once.")
