@@ -39,6 +39,7 @@ class CniConformanceTest {
         cp.network("ports", "10.94.0.0/24", null, true);
         cp.network("restart", "10.95.0.0/24", null, true);
         cp.network("static", "10.96.0.0/24", null, true);
+        cp.network("capped", "10.97.0.0/24", null, false);
     }
 
     @AfterAll
@@ -190,6 +191,19 @@ class CniConformanceTest {
                     .as("STATUS needs 1.1.0").isEqualTo(1);
             AgentLab.Call version = lab.cni("VERSION", null, null, null, null, AgentLab.conf("errs", "1.1.0"));
             assertThat(version.json().path("supportedVersions").toString()).contains("1.0.0", "1.1.0");
+        }
+    }
+
+    @Test
+    void theResultReportsTheMtuTheContainerGotWhenTheHostCapsIt(@TempDir Path dir) throws Exception {
+        try (AgentLab lab = AgentLab.start(cp, dir, "node-mtu")) {
+            lab.agent.loop().reconciler().limitMtu(1320);   // what the mesh does: the tunnel carries less than 1500
+            NetNs c1 = lab.container("c1");
+            JsonNode r = lab.add("capped", "mtu1", c1, null, c -> c.put("cniVersion", "1.1.0"));
+            assertThat(r.path("interfaces").get(0).path("mtu").asInt()).as("host end").isEqualTo(1320);
+            assertThat(r.path("interfaces").get(1).path("mtu").asInt()).as("container end").isEqualTo(1320);
+            assertThat(AgentLab.exec(c1, "ip", "-o", "link", "show", "eth0").stdout()).contains(" mtu 1320 ");
+            assertThat(cp.client().getNetwork("capped").mtu()).as("the network's own MTU is larger").isEqualTo(1500);
         }
     }
 

@@ -129,9 +129,9 @@ public final class CniPlugin {
                     Views.view(net), v.revision() == null ? 0 : v.revision());
             awaitIdentity(key, v);
             long t1 = System.nanoTime();
-            String hostMac = plug(a, net, w.created());
+            Plumbing.Plugged plugged = plug(a, net, w.created());
             LOG.debug("ADD {}: allocation {} ms, host {} ms", key, (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
-            return CniResult.of(r.cniVersion(), a, hostMac, DnsRecords.searchDomains(network, domain), rc.dns(),
+            return CniResult.of(r.cniVersion(), a, plugged, DnsRecords.searchDomains(network, domain), rc.dns(),
                     r.config().prevResult());
         } finally {
             inflight.remove(key);
@@ -157,7 +157,7 @@ public final class CniPlugin {
         }
     }
 
-    private String plug(LocalAttachment a, Network net, boolean created) {
+    private Plumbing.Plugged plug(LocalAttachment a, Network net, boolean created) {
         try {
             return locked(() -> {
                 DesiredState.HostNetwork hn = new DesiredState.HostNetwork(net, HostNames.bridge(net.name()));
@@ -165,14 +165,14 @@ public final class CniPlugin {
                 long t0 = System.nanoTime();
                 loop.reconciler().ensureBridge(hn);
                 long t1 = System.nanoTime();
-                String mac = plumbing.plug(a, hn.bridge());
+                Plumbing.Plugged plugged = plumbing.plug(a, hn.bridge());
                 long t2 = System.nanoTime();
                 store.put(a);
                 long t3 = System.nanoTime();
                 loop.refreshRules();
                 LOG.debug("ADD {}: bridge {} ms, plug {} ms, store {} ms, rules {} ms", a.key(), (t1 - t0) / 1_000_000,
                         (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (System.nanoTime() - t3) / 1_000_000);
-                return mac;
+                return plugged;
             });
         } catch (RuntimeException e) {
             rollback(a, created);

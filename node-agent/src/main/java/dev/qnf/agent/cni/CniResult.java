@@ -15,14 +15,16 @@ import java.util.Set;
  * The ADD result (SPEC "Success"): the host veth and the container interface (with its sandbox), the addresses with
  * their gateways, default routes, and DNS (the network's gateways as nameservers, the QNF search list). Chained after
  * other plugins it extends {@code prevResult} instead of replacing it: interfaces and addresses are appended and
- * interface indices shifted. Versions before 1.0.0 also get the {@code version} field of each address.
+ * interface indices shifted. Versions before 1.0.0 also get the {@code version} field of each address; 1.1.0 the
+ * interfaces' MTU as the kernel has it (the network's MTU capped by the host, e.g. for the WireGuard mesh).
  */
 final class CniResult {
     private CniResult() {
     }
 
-    static ObjectNode of(String version, LocalAttachment a, String hostMac, List<String> search,
+    static ObjectNode of(String version, LocalAttachment a, Plumbing.Plugged plugged, List<String> search,
                          RuntimeConfig.Dns runtimeDns, ObjectNode prevResult) {
+        String hostMac = plugged.hostMac();
         NetworkView n = a.spec();
         ObjectNode r = JsonFields.JSON.createObjectNode();
         r.put("cniVersion", version);
@@ -42,8 +44,8 @@ final class CniResult {
         ObjectNode container = interfaces.addObject().put("name", a.ifName()).put("mac", a.mac())
                 .put("sandbox", a.netns());
         if (CniVersions.atLeast(version, "1.1.0")) {
-            host.put("mtu", n.mtu());
-            container.put("mtu", n.mtu());
+            host.put("mtu", plugged.mtu());   // a veth's two ends have one MTU
+            container.put("mtu", plugged.mtu());
         }
         address(ips, version, a.ip(), n.cidr(), n.gateway(), base + 1);
         address(ips, version, a.ip6(), n.cidr6(), n.gateway6(), base + 1);

@@ -33,11 +33,20 @@ final class Plumbing {
         this.mtu = mtu;
     }
 
-    /** Plugs {@code a} in (replacing a veth an earlier attempt left); returns the host end's MAC. */
-    String plug(LocalAttachment a, String bridge) {
+    /**
+     * What a plugged interface pair is, read back from the kernel: the host end's MAC and the MTU of both ends,
+     * which is the network's MTU capped by the host ({@link dev.qnf.agent.reconcile.Reconciler#mtuOf}, e.g. for the
+     * WireGuard mesh), so the CNI result reports what the container really has.
+     */
+    record Plugged(String hostMac, int mtu) {
+    }
+
+    /** Plugs {@code a} in (replacing a veth an earlier attempt left). */
+    Plugged plug(LocalAttachment a, String bridge) {
         NetworkView n = a.spec();
         NetNs ns = NetNs.of(a.netns());
         host.deleteLink(a.hostIf());
+        int containerMtu;
         try {
             host.createVeth(a.hostIf(), a.ifName(), mtu.applyAsInt(n.mtu()), ns);
         } catch (NetlinkException e) {
@@ -66,10 +75,12 @@ final class Plumbing {
             for (Route r : routes(a)) {
                 c.replaceRoute(r);
             }
+            containerMtu = c.link(a.ifName()).map(Link::mtu).orElseThrow(() -> new IllegalStateException(
+                    a.ifName() + " vanished from " + a.netns() + " while being plugged"));
         }
         host.setMaster(a.hostIf(), bridge);
         host.setUp(a.hostIf());
-        return host.link(a.hostIf()).map(Link::mac).orElse("");
+        return new Plugged(host.link(a.hostIf()).map(Link::mac).orElse(""), containerMtu);
     }
 
     /** Removes the veth pair (both ends); a missing one is fine. */

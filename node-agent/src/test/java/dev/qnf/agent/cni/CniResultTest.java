@@ -16,11 +16,12 @@ class CniResultTest {
             1450, true, 26, 122, false, Map.of(), null);
     static final LocalAttachment A = new LocalAttachment("blue", "c1:eth0", "c1", "eth0", "/run/netns/c1",
             "qv0123456789ab", "0a:58:0a:01:00:02", "10.1.0.2", "fd00:1::2", List.of(), Map.of(), DUAL, 5);
+    static final Plumbing.Plugged PLUGGED = new Plumbing.Plugged("aa:bb:cc:dd:ee:ff", 1450);
     static final List<String> SEARCH = List.of("blue.qnf.internal", "qnf.internal");
 
     @Test
     void version100() {
-        ObjectNode r = CniResult.of("1.0.0", A, "aa:bb:cc:dd:ee:ff", SEARCH, null, null);
+        ObjectNode r = CniResult.of("1.0.0", A, PLUGGED, SEARCH, null, null);
         assertThat(r.toString()).isEqualTo("{\"cniVersion\":\"1.0.0\","
                 + "\"interfaces\":[{\"name\":\"qv0123456789ab\",\"mac\":\"aa:bb:cc:dd:ee:ff\"},"
                 + "{\"name\":\"eth0\",\"mac\":\"0a:58:0a:01:00:02\",\"sandbox\":\"/run/netns/c1\"}],"
@@ -33,12 +34,20 @@ class CniResultTest {
 
     @Test
     void olderVersionsCarryTheAddressVersionAnd110TheMtu() {
-        JsonNode old = CniResult.of("0.4.0", A, "", SEARCH, null, null);
+        JsonNode old = CniResult.of("0.4.0", A, new Plumbing.Plugged("", 1450), SEARCH, null, null);
         assertThat(old.path("ips").get(0).path("version").asText()).isEqualTo("4");
         assertThat(old.path("ips").get(1).path("version").asText()).isEqualTo("6");
         assertThat(old.path("interfaces").get(0).has("mac")).isFalse();
-        JsonNode v110 = CniResult.of("1.1.0", A, "aa:bb:cc:dd:ee:ff", SEARCH, null, null);
+        JsonNode v110 = CniResult.of("1.1.0", A, PLUGGED, SEARCH, null, null);
         assertThat(v110.path("interfaces").get(1).path("mtu").asInt()).isEqualTo(1450);
+    }
+
+    @Test
+    void theMtuIsTheOneTheInterfacesHaveNotTheNetworks() {
+        // the mesh caps container interfaces below the network's 1450 (tunnel MTU 1420)
+        JsonNode r = CniResult.of("1.1.0", A, new Plumbing.Plugged("aa:bb:cc:dd:ee:ff", 1420), SEARCH, null, null);
+        assertThat(r.path("interfaces").get(0).path("mtu").asInt()).as("host end").isEqualTo(1420);
+        assertThat(r.path("interfaces").get(1).path("mtu").asInt()).as("container end").isEqualTo(1420);
     }
 
     @Test
@@ -47,7 +56,7 @@ class CniResultTest {
                 + "\"sandbox\":\"/run/netns/c1\"}],\"ips\":[{\"address\":\"127.0.0.1/8\",\"interface\":0}],"
                 + "\"dns\":{\"nameservers\":[\"9.9.9.9\"],\"options\":[\"ndots:2\"]}}");
         RuntimeConfig.Dns runtime = new RuntimeConfig.Dns(List.of("1.1.1.1"), List.of("corp.example"), List.of());
-        JsonNode r = CniResult.of("1.0.0", A, "aa:bb:cc:dd:ee:ff", SEARCH, runtime, prev);
+        JsonNode r = CniResult.of("1.0.0", A, PLUGGED, SEARCH, runtime, prev);
         assertThat(r.path("interfaces")).hasSize(3);
         assertThat(r.path("ips").get(0).path("address").asText()).isEqualTo("127.0.0.1/8");
         assertThat(r.path("ips").get(1).path("interface").asInt()).isEqualTo(2);
