@@ -9,10 +9,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn -B -o -q -pl node-agent -am test-compile -DskipTests
 cp_file="$(mktemp)"
 trap 'rm -f "$cp_file"' EXIT
-mvn -B -o -q -pl node-agent dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-# the reactor's own modules from their target directories, not from ~/.m2
-cp="node-agent/target/test-classes:node-agent/target/classes:fabric-state/target/classes:api/target/classes:cni/target/classes:$(cat "$cp_file")"
+# in one reactor run, so that the project's own modules resolve to their target/classes (nothing needs to be
+# installed in ~/.m2); every module writes the file, node-agent last
+mvn -B -o -q -pl node-agent -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$cp_file"
+cp="node-agent/target/test-classes:node-agent/target/classes:$(cat "$cp_file")"
 exec java -Xmx1g -cp "$cp" dev.qnf.agent.reconcile.PolicyScaleBench "$@"
