@@ -36,7 +36,8 @@ public final class Authorizer {
             Map.entry("GET /v1/tokens", Permission.SECURITY),
             Map.entry("DELETE /v1/tokens/:id", Permission.SECURITY),
             Map.entry("POST /v1/nodes/:name/revoke", Permission.SECURITY),
-            Map.entry("GET /v1/audit", Permission.AUDIT));
+            Map.entry("GET /v1/audit", Permission.AUDIT),
+            Map.entry("qnf.v1.Policies/Explain", Permission.READ));
 
     /**
      * Node-scoped writes: a node may perform these on itself only (which node: {@link NodeRestriction}). REST only:

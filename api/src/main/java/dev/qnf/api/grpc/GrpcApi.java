@@ -13,7 +13,7 @@ import io.grpc.protobuf.services.ProtoReflectionService;
 
 
 /**
- * Assembles the gRPC service: the five qnf.v1 services behind the auth interceptor, reflection (for grpcurl) and
+ * Assembles the gRPC service: the six qnf.v1 services behind the auth interceptor, reflection (for grpcurl) and
  * the standard health service, which reports SERVING while this server is ready.
  */
 public final class GrpcApi {
@@ -30,6 +30,7 @@ public final class GrpcApi {
                 .addService(ServerInterceptors.intercept(new IpamEndpoint(fabric), auth))
                 .addService(ServerInterceptors.intercept(new NodesEndpoint(fabric), auth))
                 .addService(ServerInterceptors.intercept(new ClusterEndpoint(cluster), auth))
+                .addService(ServerInterceptors.intercept(new PoliciesEndpoint(fabric), auth))
                 .addService(ServerInterceptors.intercept(new WatchEndpoint(fabric), auth))
                 .addService(ProtoReflectionService.newInstance())
                 .addService(GrpcHealthCheckService.builder().checkers(ready).build())

@@ -6,6 +6,7 @@ import dev.qnf.api.v1.AllocateRequest;
 import dev.qnf.api.v1.AllocationResponse;
 import dev.qnf.api.v1.DeleteResponse;
 import dev.qnf.api.v1.IpamGrpc;
+import dev.qnf.api.v1.LabelEndpointRequest;
 import dev.qnf.api.v1.ListAllocationsRequest;
 import dev.qnf.api.v1.ListAllocationsResponse;
 import dev.qnf.api.v1.ReleaseRequest;
@@ -40,5 +41,12 @@ public final class IpamEndpoint extends IpamGrpc.IpamImplBase {
         Calls.unary(out, () -> fabric.allocations(r.getNetwork(), r.getStale()),
                 v -> ListAllocationsResponse.newBuilder().setRevision(v.revision())
                         .addAllAllocations(v.value().stream().map(Protos::allocation).toList()).build());
+    }
+
+    @Override
+    public void label(LabelEndpointRequest r, StreamObserver<AllocationResponse> out) {
+        Calls.unary(out, () -> fabric.labelEndpoint(r.getNetwork(), r.getEndpoint(), r.getSetMap(), r.getRemoveList()),
+                a -> AllocationResponse.newBuilder().setAllocation(Protos.allocation(a.value()))
+                        .setRevision(a.revision()).build());
     }
 }

@@ -1,5 +1,6 @@
 package dev.qnf.api.grpc;
 
+import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.service.ClusterInfo;
 import dev.qnf.api.v1.Allocation;
 import dev.qnf.api.v1.Block;
@@ -96,6 +97,12 @@ final class Protos {
         } else if (r instanceof dev.qnf.fabric.model.Member m) {
             b.setMember(Member.newBuilder().setId(m.id()).setApiAddress(Objects.toString(m.apiAddress(), ""))
                     .setRaftAddress(Objects.toString(m.raftAddress(), "")));
+        } else if (r instanceof dev.qnf.fabric.model.Policy p) {
+            b.setPolicy(PolicyProtos.policy(PolicyViews.view(p, null)));
+        } else if (r instanceof dev.qnf.fabric.model.Identity i) {
+            b.setIdentity(PolicyProtos.identity(PolicyViews.view(i)));
+        } else if (r instanceof dev.qnf.fabric.model.PolicyDefault d) {
+            b.setPolicyDefault(PolicyProtos.policyDefault(PolicyViews.view(d)));
         }
         return b.build();
     }

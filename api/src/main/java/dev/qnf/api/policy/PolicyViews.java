@@ -66,7 +66,8 @@ public final class PolicyViews {
 
     /** A whole policy file as one command: every policy, default and test validated. */
     public static ApplyPolicies toCommand(PolicyFile f) {
-        if (f == null) {
+        if (f == null || (list(f.policies()).isEmpty() && (f.defaults() == null || f.defaults().isEmpty())
+                && list(f.tests()).isEmpty())) {
             throw new InvalidInputException("a policy file needs policies, defaults or tests");
         }
         return new ApplyPolicies(toPolicies(f), toDefaults(f), toTests(f));

@@ -142,7 +142,9 @@ class PolicyRestTest {
                 "{\"policies\":[{\"name\":\"x\",\"selektor\":{}}]}",
                 "{\"policies\":[{\"name\":\"Bad Name\"}]}",
                 "{\"tests\":[{\"from\":\"pol/web\",\"to\":\"pol/api\",\"port\":80,\"expect\":\"maybe\"}]}",
-                "{\"defaults\":{\"pol\":\"sometimes\"}}")) {
+                "{\"defaults\":{\"pol\":\"sometimes\"}}",
+                "{}",
+                "{\"policies\":[],\"tests\":[]}")) {
             Http.Response r = http.post("/v1/policies", body);
             RestContract.assertError(r, 400, "INVALID_ARGUMENT");
         }
