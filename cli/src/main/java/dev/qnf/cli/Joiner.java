@@ -9,6 +9,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * {@code qnf server --join URL}: asks the cluster at URL to add this server, on a thread of its own, again with
@@ -25,6 +26,15 @@ final class Joiner {
     /** Completes with true once added, false after a refusal. */
     static CompletableFuture<Boolean> start(URI url, TlsFiles tls, String id, String raftAddress, PrintStream out,
                                             Duration firstBackoff, Duration maxBackoff) {
+        return start(() -> url, tls, id, raftAddress, out, firstBackoff, maxBackoff);
+    }
+
+    /**
+     * As above with the API URL found anew on every attempt until found (a restarted server that joined with a token
+     * asks the join port for it, which may be down just then).
+     */
+    static CompletableFuture<Boolean> start(Supplier<URI> url, TlsFiles tls, String id, String raftAddress,
+                                            PrintStream out, Duration firstBackoff, Duration maxBackoff) {
         CompletableFuture<Boolean> added = new CompletableFuture<>();
         Thread t = new Thread(() -> added.complete(run(url, tls, id, raftAddress, out, firstBackoff, maxBackoff)),
                 "qnf-join");
@@ -33,13 +43,18 @@ final class Joiner {
         return added;
     }
 
-    private static boolean run(URI url, TlsFiles tls, String id, String raftAddress, PrintStream out,
+    private static boolean run(Supplier<URI> urls, TlsFiles tls, String id, String raftAddress, PrintStream out,
                                Duration firstBackoff, Duration maxBackoff) {
-        // asks with this server's own certificate: the server role may change membership
-        QnfClient client = QnfClient.connect(List.of(url), Duration.ofSeconds(30), tls);
+        URI url = null;
+        QnfClient client = null;
         long backoff = firstBackoff.toMillis();
         for (int attempt = 1; ; attempt++) {
             try {
+                if (client == null) {
+                    url = urls.get();
+                    // asks with this server's own certificate: the server role may change membership
+                    client = QnfClient.connect(List.of(url), Duration.ofSeconds(30), tls);
+                }
                 client.addMember(id, raftAddress);
                 out.println("qnf server " + id + " added to the cluster at " + url);
                 return true;
@@ -51,6 +66,12 @@ final class Joiner {
                 }
                 out.println("qnf server " + id + ": joining through " + url + " failed (attempt " + attempt + ", "
                         + e.getMessage() + "); retrying in " + backoff + " ms");
+            } catch (RuntimeException e) {
+                if (client != null) {
+                    throw e;
+                }
+                out.println("qnf server " + id + ": cannot find the API to join through yet (attempt " + attempt
+                        + ", " + e.getMessage() + "); retrying in " + backoff + " ms");
             }
             try {
                 Thread.sleep(backoff);

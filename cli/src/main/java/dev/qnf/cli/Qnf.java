@@ -37,6 +37,14 @@ public final class Qnf {
             cmd.getErr().println("error: refusing to start: " + stale.getMessage());
             return 3;
         }
+        if (e instanceof dev.qnf.api.pki.CaKeyException key) {
+            cmd.getErr().println("error: cluster CA key: " + key.getMessage());
+            return 4;
+        }
+        if (e instanceof ServerCommand.JoinFailedException failed) {
+            cmd.getErr().println("error: " + failed.getMessage());
+            return 5;
+        }
         if (e instanceof InvalidInputException || e instanceof IllegalArgumentException) {
             cmd.getErr().println("error: " + e.getMessage());
             return 2;

@@ -4,13 +4,19 @@ import dev.qnf.api.json.BundleView;
 import dev.qnf.api.json.JoinRequest;
 import dev.qnf.api.json.JoinResponse;
 import dev.qnf.api.json.Json;
+import dev.qnf.api.pki.CaKeyEnvelope;
+import dev.qnf.api.pki.CaKeyException;
+import dev.qnf.api.pki.CaPassphrase;
 import dev.qnf.api.pki.CaPin;
+import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.CertificateAuthority;
 import dev.qnf.api.pki.Identity;
 import dev.qnf.api.pki.Pem;
 import dev.qnf.api.pki.SpiffeTrustManager;
 import dev.qnf.api.pki.Tls;
 import dev.qnf.api.pki.TlsFiles;
+import dev.qnf.api.service.JoinTokenText;
+import dev.qnf.fabric.model.JoinRole;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -25,6 +31,8 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.time.Clock;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -45,23 +53,113 @@ public final class Joiner {
 
     /** {@code joinUrl} {@code https://host:joinPort}; {@code caHash} {@code sha256:<hex>} as {@code qnf token create} printed it. */
     public static TlsFiles join(String joinUrl, String token, String caHash, String name, Path dir) {
-        List<X509Certificate> bundle = pinnedBundle(joinUrl, caHash);
+        Pinned pinned = pinnedBundle(joinUrl, caHash);
         KeyPair keys = CertificateAuthority.newKeyPair();
-        HttpClient client = client(new VerifyingTrust(chain -> SpiffeTrustManager.verify(chain, bundle,
-                Tls.SERVERS_ONLY)));
-        JoinResponse joined = call(client, HttpRequest.newBuilder(URI.create(joinUrl + "/v1/join"))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(json(new JoinRequest(token, name,
-                        Pem.certificateRequest(keys))))), JoinResponse.class);
-        X509Certificate cert = Pem.decodeCertificates(joined.certificate()).get(0);
-        if (!cert.getPublicKey().equals(keys.getPublic())) {
-            throw new IllegalStateException("the server answered a certificate for another key");
-        }
+        JoinResponse joined = exchange(joinUrl, pinned.bundle(), new JoinRequest(token, name,
+                Pem.certificateRequest(keys), JoinRole.NODE.lower()));
+        X509Certificate cert = certificateFor(joined, keys);
         TlsFiles files = TlsFiles.in(dir);
         files.write(new Identity(keys.getPrivate(), List.of(cert), Pem.decodeCertificates(joined.bundle())));
         return files;
     }
 
-    private static List<X509Certificate> pinnedBundle(String joinUrl, String caHash) {
+    /** What a server joining with a token ends with: its identity, the CA it now holds, and the API to ask to be added at. */
+    public record ServerJoined(TlsFiles identity, ClusterPki ca, String apiUrl) {
+    }
+
+    /**
+     * {@code qnf server --join URL --token T --ca-hash H}: as {@link #join} with a server-role token, and in addition
+     * the cluster CA, whose key arrives sealed under the token's secret ({@link CaKeyEnvelope}); it is stored in
+     * {@code pkiDir/ca} (encrypted under {@code passphrase} if one is given), the identity in {@code pkiDir}.
+     */
+    public static ServerJoined joinServer(String joinUrl, String token, String caHash, String id, Path pkiDir,
+                                          CaPassphrase passphrase) {
+        JoinTokenText text = JoinTokenText.parse(token);
+        Pinned pinned = pinnedBundle(joinUrl, caHash);
+        KeyPair keys = CertificateAuthority.newKeyPair();
+        JoinResponse joined = exchange(joinUrl, pinned.bundle(), new JoinRequest(token, id,
+                Pem.certificateRequest(keys), JoinRole.SERVER.lower()));
+        X509Certificate cert = certificateFor(joined, keys);
+        if (joined.caKey() == null) {
+            throw new CaKeyException("the server at " + joinUrl + " issued a certificate but delivered no CA key; "
+                    + "a joining server needs one (is that server up to date?)");
+        }
+        List<X509Certificate> bundle = Pem.decodeCertificates(joined.bundle());
+        X509Certificate caCert = issuerOf(cert, bundle);
+        PrivateKey caKey = CaKeyEnvelope.open(joined.caKey(), text.secret(), CaKeyEnvelope.context(text.id(), id));
+        if (!CertificateAuthority.keyMatches(caCert, caKey)) {
+            throw new CaKeyException("the CA key delivered by " + joinUrl + " does not belong to the CA that issued "
+                    + "this server's certificate");
+        }
+        ClusterPki ca = ClusterPki.install(pkiDir.resolve("ca"), caCert, caKey, bundle, passphrase, Clock.systemUTC());
+        TlsFiles files = TlsFiles.in(pkiDir);
+        files.write(new Identity(keys.getPrivate(), List.of(cert), bundle));
+        return new ServerJoined(files, ca, apiUrl(joinUrl, pinned.api()));
+    }
+
+    /**
+     * The API URL a server that joined through {@code joinUrl} asks to be added at, for a restarted server that holds
+     * its identity already: the join port's announcement, trusted only if that port serves a certificate of
+     * {@code identity}'s bundle.
+     */
+    public static String apiUrlOf(String joinUrl, Identity identity) {
+        HttpClient client = client(new VerifyingTrust(chain -> SpiffeTrustManager.verify(chain, identity.bundle(),
+                Tls.SERVERS_ONLY)));
+        BundleView view = call(client, HttpRequest.newBuilder(URI.create(joinUrl + "/v1/join/bundle")).GET(),
+                BundleView.class);
+        return apiUrl(joinUrl, view.api());
+    }
+
+    /**
+     * The announced API URL, with the join URL's host if the announcement names a wildcard address (a server that
+     * binds every interface announces 0.0.0.0; the joiner reached it by the join URL's host).
+     */
+    static String apiUrl(String joinUrl, String announced) {
+        if (announced == null) {
+            throw new IllegalStateException("the server at " + joinUrl + " does not announce its API URL");
+        }
+        URI api = URI.create(announced);
+        String host = api.getHost();
+        if (host != null && (host.equals("0.0.0.0") || host.equals("[::]") || host.equals("::")
+                || host.equals("[0:0:0:0:0:0:0:0]"))) {
+            return api.getScheme() + "://" + URI.create(joinUrl).getRawAuthority().replaceAll(":[0-9]+$", "")
+                    + ":" + api.getPort();
+        }
+        return announced;
+    }
+
+    private static JoinResponse exchange(String joinUrl, List<X509Certificate> bundle, JoinRequest request) {
+        HttpClient client = client(new VerifyingTrust(chain -> SpiffeTrustManager.verify(chain, bundle,
+                Tls.SERVERS_ONLY)));
+        return call(client, HttpRequest.newBuilder(URI.create(joinUrl + "/v1/join"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(json(request))), JoinResponse.class);
+    }
+
+    private static X509Certificate certificateFor(JoinResponse joined, KeyPair keys) {
+        X509Certificate cert = Pem.decodeCertificates(joined.certificate()).get(0);
+        if (!cert.getPublicKey().equals(keys.getPublic())) {
+            throw new IllegalStateException("the server answered a certificate for another key");
+        }
+        return cert;
+    }
+
+    /** The CA of {@code bundle} that signed {@code cert}. */
+    private static X509Certificate issuerOf(X509Certificate cert, List<X509Certificate> bundle) {
+        for (X509Certificate ca : bundle) {
+            try {
+                cert.verify(ca.getPublicKey());
+                return ca;
+            } catch (GeneralSecurityException e) {
+                // not this one
+            }
+        }
+        throw new IllegalStateException("no CA of the trust bundle issued the certificate received");
+    }
+
+    private record Pinned(List<X509Certificate> bundle, String api) {
+    }
+
+    private static Pinned pinnedBundle(String joinUrl, String caHash) {
         AtomicReference<X509Certificate[]> seen = new AtomicReference<>();
         HttpClient client = client(new VerifyingTrust(seen::set));   // checked below, before anything secret is sent
         BundleView view = call(client, HttpRequest.newBuilder(URI.create(joinUrl + "/v1/join/bundle")).GET(),
@@ -77,7 +175,7 @@ public final class Joiner {
             throw new IllegalStateException("the server at " + joinUrl + " is not a server of the pinned CA: "
                     + e.getMessage(), e);
         }
-        return bundle;
+        return new Pinned(bundle, view.api());
     }
 
     private static <T> T call(HttpClient client, HttpRequest.Builder request, Class<T> type) {

@@ -89,6 +89,25 @@ public final class CertificateAuthority {
         return new CertificateAuthority(domain, new KeyPair(certificate.getPublicKey(), key), certificate, clock);
     }
 
+    /** Whether {@code key} is the private key of {@code certificate} (a signature by one verifies with the other). */
+    public static boolean keyMatches(X509Certificate certificate, java.security.PrivateKey key) {
+        try {
+            byte[] challenge = new byte[32];
+            RANDOM.nextBytes(challenge);
+            String algorithm = "EC".equals(key.getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(challenge);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(challenge);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /** The cluster name from a CA certificate's {@code spiffe://<cluster>} URI SAN. */
     public static String trustDomainOf(X509Certificate ca) {
         return SpiffeId.uris(ca).stream().filter(u -> u.startsWith("spiffe://"))

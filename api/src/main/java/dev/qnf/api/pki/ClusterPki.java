@@ -10,8 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A cluster CA kept in a directory: {@code ca.pem}, {@code ca.key} (0600) and {@code bundle.pem} (every CA the
- * cluster trusts; more than one during a rotation). Issues identities into {@link TlsFiles} directories in one
+ * A cluster CA kept in a directory: {@code ca.pem}, {@code ca.key} (0600; encrypted PKCS#8 when a
+ * {@link CaPassphrase} is given, see docs/security.md) and {@code bundle.pem} (every CA the cluster trusts; more
+ * than one during a rotation). Issues identities into {@link TlsFiles} directories in one
  * call, which is what {@code qnf dev}, the chaos harness and tests use:
  * <pre>{@code
  * ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "test.qnf");
@@ -40,14 +41,55 @@ public final class ClusterPki {
     }
 
     public static ClusterPki create(Path dir, String trustDomain, Clock clock) {
+        return create(dir, trustDomain, clock, CaPassphrase.none());
+    }
+
+    /** Creates a new CA whose key is encrypted under {@code passphrase} (plain 0600 without one). */
+    public static ClusterPki create(Path dir, String trustDomain, Clock clock, CaPassphrase passphrase) {
         if (Files.exists(dir.resolve(CA_KEY))) {
             throw new IllegalStateException("a cluster CA already exists in " + dir);
         }
         CertificateAuthority ca = CertificateAuthority.create(trustDomain, CertificateAuthority.DEFAULT_CA_LIFETIME, clock);
-        Pem.writePrivateKey(dir.resolve(CA_KEY), ca.privateKey());
-        Pem.writeCertificates(dir.resolve(CA_CERT), List.of(ca.certificate()));
-        Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), List.of(ca.certificate()));
-        return new ClusterPki(dir, ca, List.of(ca.certificate()));
+        return install(dir, ca.certificate(), ca.privateKey(), List.of(ca.certificate()), passphrase, clock);
+    }
+
+    /**
+     * Stores a CA received from another server (a server joining with a token): certificate, key (encrypted under
+     * {@code passphrase} if present) and bundle. The key must belong to the certificate.
+     */
+    public static ClusterPki install(Path dir, X509Certificate caCert, java.security.PrivateKey key,
+                                     List<X509Certificate> bundle, CaPassphrase passphrase, Clock clock) {
+        CertificateAuthority ca = CertificateAuthority.of(caCert, key, clock);
+        writeKey(dir.resolve(CA_KEY), key, passphrase);
+        Pem.writeCertificates(dir.resolve(CA_CERT), List.of(caCert));
+        Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), bundle);
+        return new ClusterPki(dir, ca, bundle);
+    }
+
+    private static void writeKey(Path file, java.security.PrivateKey key, CaPassphrase passphrase) {
+        if (passphrase.isPresent()) {
+            Pem.writeEncryptedPrivateKey(file, key, passphrase);
+        } else {
+            Pem.writePrivateKey(file, key);
+        }
+    }
+
+    /** Whether the CA key in {@code dir} is encrypted at rest. */
+    public static boolean keyEncrypted(Path dir) {
+        return Pem.isEncryptedPrivateKey(dir.resolve(CA_KEY));
+    }
+
+    /** Rewrites this CA's key encrypted under {@code passphrase} (a plain key from before a passphrase was set). */
+    public void encryptKey(CaPassphrase passphrase) {
+        writeKey(dir.resolve(CA_KEY), ca.privateKey(), passphrase);
+    }
+
+    /**
+     * The CA key for handing to a server joining with a token, sealed under the token's secret (see
+     * {@link CaKeyEnvelope}); the key is never returned in the clear.
+     */
+    public String sealKey(String tokenSecret, String context) {
+        return CaKeyEnvelope.seal(ca.privateKey(), tokenSecret, context);
     }
 
     public static boolean exists(Path dir) {
@@ -59,8 +101,14 @@ public final class ClusterPki {
     }
 
     public static ClusterPki load(Path dir, Clock clock) {
+        return load(dir, clock, CaPassphrase.none());
+    }
+
+    /** Loads the CA; an encrypted key needs its passphrase, else (or with a wrong one) {@link CaKeyException}. */
+    public static ClusterPki load(Path dir, Clock clock, CaPassphrase passphrase) {
         X509Certificate cert = Pem.readCertificates(dir.resolve(CA_CERT)).get(0);
-        CertificateAuthority ca = CertificateAuthority.of(cert, Pem.readPrivateKey(dir.resolve(CA_KEY)), clock);
+        CertificateAuthority ca = CertificateAuthority.of(cert, Pem.readPrivateKey(dir.resolve(CA_KEY), passphrase),
+                clock);
         Path bundleFile = dir.resolve(TlsFiles.BUNDLE);
         List<X509Certificate> bundle = Files.isRegularFile(bundleFile) ? Pem.readCertificates(bundleFile) : List.of(cert);
         return new ClusterPki(dir, ca, bundle);

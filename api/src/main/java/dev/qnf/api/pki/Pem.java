@@ -7,6 +7,14 @@ import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.openssl.PKCS8Generator;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8DecryptorProviderBuilder;
+import org.bouncycastle.openssl.jcajce.JceOpenSSLPKCS8EncryptorBuilder;
+import org.bouncycastle.operator.InputDecryptorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.OutputEncryptor;
+import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
+import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.util.io.pem.PemGenerationException;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 
@@ -26,6 +34,11 @@ import java.util.List;
 
 /** PEM encoding of certificates and private keys; key files are written owner-only (0600). */
 public final class Pem {
+    /** PBKDF2-HMAC-SHA256 iterations for an encrypted key (OWASP's 2023 figure); see {@link #writeEncryptedPrivateKey}. */
+    static final int KDF_ITERATIONS = 600_000;
+    /** BouncyCastle's own provider for PBES2 (the JDK's has no AES/CBC/PKCS7Padding); not registered globally. */
+    private static final java.security.Provider BC = new org.bouncycastle.jce.provider.BouncyCastleProvider();
+
     private Pem() {
     }
 
@@ -111,6 +124,60 @@ public final class Pem {
 
     public static PrivateKey readPrivateKey(Path file) {
         return decodePrivateKey(read(file));
+    }
+
+    /** Whether {@code file} holds a passphrase-encrypted PKCS#8 key ({@code ENCRYPTED PRIVATE KEY}). */
+    public static boolean isEncryptedPrivateKey(Path file) {
+        return read(file).contains("-----BEGIN ENCRYPTED PRIVATE KEY-----");
+    }
+
+    /**
+     * A private key from {@code file}, plain or encrypted PKCS#8. An encrypted one needs {@code passphrase}; a plain
+     * one is read whether or not one is given (the caller decides whether that is acceptable).
+     */
+    public static PrivateKey readPrivateKey(Path file, CaPassphrase passphrase) {
+        String pem = read(file);
+        Object o;
+        try (PEMParser p = new PEMParser(new StringReader(pem))) {
+            o = p.readObject();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a PEM private key in " + file + ": " + e.getMessage(), e);
+        }
+        if (!(o instanceof PKCS8EncryptedPrivateKeyInfo encrypted)) {
+            return decodePrivateKey(pem);
+        }
+        if (!passphrase.isPresent()) {
+            throw new CaKeyException("the key in " + file + " is encrypted: give its passphrase (qnf server "
+                    + "--ca-passphrase-file FILE or QNF_CA_PASSPHRASE_FILE)");
+        }
+        char[] chars = passphrase.chars();
+        try {
+            InputDecryptorProvider decryptor = new JceOpenSSLPKCS8DecryptorProviderBuilder().setProvider(BC).build(chars);
+            return new JcaPEMKeyConverter().getPrivateKey(encrypted.decryptPrivateKeyInfo(decryptor));
+        } catch (PKCSException | OperatorCreationException | IOException e) {
+            // a wrong passphrase surfaces as a padding or decoding failure; the details say nothing useful
+            throw new CaKeyException("the passphrase does not decrypt the key in " + file);
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
+    }
+
+    /**
+     * Writes a private key as encrypted PKCS#8 (PBES2: PBKDF2-HMAC-SHA256 with {@link #KDF_ITERATIONS} iterations
+     * and a random salt, AES-256-CBC), owner-only: what {@code openssl pkey} reads too.
+     */
+    public static void writeEncryptedPrivateKey(Path file, PrivateKey key, CaPassphrase passphrase) {
+        char[] chars = passphrase.chars();
+        try {
+            OutputEncryptor encryptor = new JceOpenSSLPKCS8EncryptorBuilder(PKCS8Generator.AES_256_CBC)
+                    .setProvider(BC).setPRF(PKCS8Generator.PRF_HMACSHA256).setIterationCount(KDF_ITERATIONS)
+                    .setPassword(chars).build();
+            writeAtomically(file, encode(new JcaPKCS8Generator(key, encryptor).generate()), "rw-------");
+        } catch (OperatorCreationException | PemGenerationException e) {
+            throw new IllegalStateException("cannot encrypt a private key", e);
+        } finally {
+            java.util.Arrays.fill(chars, '\0');
+        }
     }
 
     public static void writeCertificates(Path file, List<X509Certificate> certs) {

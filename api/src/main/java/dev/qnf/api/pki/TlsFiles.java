@@ -1,8 +1,6 @@
 package dev.qnf.api.pki;
 
 import java.nio.file.Files;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.nio.file.Path;
 
 /**
@@ -38,20 +36,7 @@ public record TlsFiles(Path bundle, Path cert, Path key) {
     }
 
     private static boolean matches(Identity identity) {
-        try {
-            byte[] probe = {'q', 'n', 'f'};
-            String algorithm = "EC".equals(identity.key().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(identity.key());
-            signer.update(probe);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(identity.certificate().getPublicKey());
-            verifier.update(probe);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
+        return CertificateAuthority.keyMatches(identity.certificate(), identity.key());
     }
 
     /** Writes the key first and the certificate last, each atomically. */

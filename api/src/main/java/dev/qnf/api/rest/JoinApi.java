@@ -22,23 +22,29 @@ import java.util.function.Supplier;
 public final class JoinApi {
     private final JoinExchange exchange;
     private final Supplier<List<X509Certificate>> bundle;
+    private final String apiUrl;
 
-    public JoinApi(JoinExchange exchange, Supplier<List<X509Certificate>> bundle) {
+    /** {@code apiUrl}: this server's API as it announces it (for joining servers). */
+    public JoinApi(JoinExchange exchange, Supplier<List<X509Certificate>> bundle, String apiUrl) {
         this.exchange = exchange;
         this.bundle = bundle;
+        this.apiUrl = apiUrl;
     }
 
     @Get("/v1/join/bundle")
     public HttpResponse bundle() {
-        return RestBodies.ok(new BundleView(Pem.encodeCertificates(bundle.get())));
+        return RestBodies.ok(new BundleView(Pem.encodeCertificates(bundle.get()), apiUrl));
     }
 
-    /** 201 with the certificate; 404 unknown token or wrong secret, 409 expired or used up, 400 bad input. */
+    /**
+     * 201 with the certificate (and for a server token the sealed CA key); 404 unknown token or wrong secret, 409
+     * expired, used up or of another role than asked for, 400 bad input.
+     */
     @Post("/v1/join")
     public CompletableFuture<HttpResponse> join(AggregatedHttpRequest req) {
         JoinRequest r = RestBodies.read(req, JoinRequest.class);
-        return exchange.join(r.token(), r.name(), r.csr()).thenApply(j -> RestBodies.written(true, new JoinResponse(
-                Pem.encodeCertificates(List.of(j.certificate())), Pem.encodeCertificates(j.bundle()),
-                j.id().toString(), j.token().site())));
+        return exchange.join(r.token(), r.name(), r.csr(), JoinExchange.askedRole(r.role())).thenApply(j ->
+                RestBodies.written(true, new JoinResponse(Pem.encodeCertificates(List.of(j.certificate())),
+                        Pem.encodeCertificates(j.bundle()), j.id().toString(), j.token().site(), j.caKey())));
     }
 }

@@ -157,7 +157,8 @@ public final class QnfServer implements AutoCloseable {
                 .gracefulShutdownTimeout(Duration.ZERO, Duration.ofSeconds(2))
                 .errorHandler(new RestErrors());
         sb.annotatedService().exceptionHandlers(new RestErrors())
-                .build(new JoinApi(new JoinExchange(fabric, config.joinPort().caDir()), () -> identity.get().bundle()));
+                .build(new JoinApi(new JoinExchange(fabric, config.joinPort().caDir(), config.joinPort().passphrase()),
+                        () -> identity.get().bundle(), config.apiUrl()));
         return sb.build();
     }
 

@@ -1,5 +1,6 @@
 package dev.qnf.api.server;
 
+import dev.qnf.api.pki.CaPassphrase;
 import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.fabric.InvalidInputException;
 import dev.qnf.fabric.model.Names;
@@ -29,12 +30,18 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
                            boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls, JoinPort joinPort) {
     /**
      * The join port: TLS with the server's certificate but no client certificate asked for, serving only
-     * {@code /v1/join} (a join token exchanged for a certificate signed by the CA in {@code caDir}).
+     * {@code /v1/join} (a join token exchanged for a certificate signed by the CA in {@code caDir}, whose key
+     * {@code passphrase} decrypts if it is encrypted).
      */
-    public record JoinPort(String address, Path caDir) {
+    public record JoinPort(String address, Path caDir, CaPassphrase passphrase) {
         public JoinPort {
             HostPort.parse("joinAddress", address);
             Objects.requireNonNull(caDir, "caDir");
+            passphrase = passphrase == null ? CaPassphrase.none() : passphrase;
+        }
+
+        public JoinPort(String address, Path caDir) {
+            this(address, caDir, CaPassphrase.none());
         }
     }
 
@@ -103,8 +110,13 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
 
     /** This server with a join port (needs TLS; see {@link JoinPort}). */
     public ServerConfig withJoinPort(String address, Path caDir) {
+        return withJoinPort(address, caDir, CaPassphrase.none());
+    }
+
+    /** This server with a join port whose CA key is encrypted under {@code passphrase}. */
+    public ServerConfig withJoinPort(String address, Path caDir, CaPassphrase passphrase) {
         return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
-                new JoinPort(address, caDir));
+                new JoinPort(address, caDir, passphrase));
     }
 
     /** The API's base URL, as announced to clients: {@code https://host:port} ({@code http} without TLS). */

@@ -284,8 +284,13 @@ public final class FabricService {
      * travels in the command.
      */
     public CompletableFuture<Applied<JoinToken>> redeemToken(JoinTokenText text, String subject) {
+        return redeemToken(text, subject, null);
+    }
+
+    /** {@code role}: what the joiner asks to become (null: whatever the token is for). */
+    public CompletableFuture<Applied<JoinToken>> redeemToken(JoinTokenText text, String subject, JoinRole role) {
         Names.node(subject);
-        return write(new RedeemToken(text.id(), text.secretHash(), clock.millis(), subject), JoinToken.class);
+        return write(new RedeemToken(text.id(), text.secretHash(), clock.millis(), subject, role), JoinToken.class);
     }
 
     // ------------------------------------------------------------------ plumbing

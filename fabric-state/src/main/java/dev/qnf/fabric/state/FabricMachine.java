@@ -358,6 +358,11 @@ public final class FabricMachine {
             return Decision.rejected(ErrorCode.NOT_FOUND, "unknown join token or wrong secret");
         }
         JoinToken token = found.get();
+        if (c.role() != null && c.role() != token.role()) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "join token " + token.id() + " is for a "
+                    + token.role().lower() + ", not a " + c.role().lower() + " (qnf token create --role "
+                    + c.role().lower() + ")");
+        }
         if (c.nowMillis() >= token.expiresAtMillis()) {
             return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "join token " + token.id() + " has expired");
         }

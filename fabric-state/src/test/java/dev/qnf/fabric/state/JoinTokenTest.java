@@ -92,6 +92,17 @@ class JoinTokenTest {
     }
 
     @Test
+    void aTokenAskedForAnotherRoleIsRefusedAndNotConsumed() {
+        create("abc123", 1);   // a node token
+        Reply asServer = f.run(new RedeemToken("abc123", JoinToken.hashOf(SECRET), 1_000, "s4", JoinRole.SERVER));
+        assertThat(Fixtures.code(asServer)).isEqualTo(ErrorCode.FAILED_PRECONDITION);
+        assertThat(((Reply.Rejected) asServer).message()).contains("for a node, not a server");
+        assertThat(f.image.token("abc123").orElseThrow().usesLeft()).isEqualTo(1);
+        Reply asNode = f.run(new RedeemToken("abc123", JoinToken.hashOf(SECRET), 1_000, "node-a", JoinRole.NODE));
+        assertThat(asNode).isInstanceOf(Reply.Ok.class);
+    }
+
+    @Test
     void anExpiredTokenIsRefusedAndNotConsumed() {
         create("abc123", 1);
         Reply atExpiry = redeem("abc123", SECRET, EXPIRES, "node-a");
