@@ -30,7 +30,14 @@ import java.util.concurrent.CountDownLatch;
 
 /** {@code qnf server}: one control-plane server, until SIGTERM. */
 @Command(name = "server", mixinStandardHelpOptions = true,
-        description = "Run one control-plane server (Raft member + gRPC/REST API).")
+        description = {"Run one control-plane server (Raft member + gRPC/REST API).",
+                "Found a cluster alone (no --peers, no --join), start as one of --peers, or join a running cluster: "
+                        + "with a server token (qnf token create --role server) via --join JOIN-URL --token T "
+                        + "--ca-hash H, which also brings the cluster CA; or via --join API-URL with a copied CA."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped by SIGTERM", "2:bad options", "3:data directory older than what it acknowledged",
+                "4:cluster CA key encrypted and no or a wrong passphrase, or an unusable passphrase file",
+                "5:joining with the token failed (refused token, wrong pin, no CA key delivered)"})
 final class ServerCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "this server's Raft id, e.g. n1")
     String id;
@@ -72,7 +79,8 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--join-port", paramLabel = "HOST:PORT",
             description = "also serve /v1/join here (TLS without client certificates): nodes exchange join tokens "
-                    + "for certificates signed by this server's CA (default: no join port)")
+                    + "for certificates signed by this server's CA, servers server tokens for a certificate and the "
+                    + "CA key (default: no join port)")
     String joinPort;
 
     @Option(names = "--pki", paramLabel = "DIR",
