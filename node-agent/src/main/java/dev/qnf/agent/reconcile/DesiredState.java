@@ -69,7 +69,7 @@ public record DesiredState(long revision, boolean gcAllowed, Map<String, HostNet
         }
         Map<String, Endpoint> local = new LinkedHashMap<>(); // key → endpoint; attachments first
         for (LocalAttachment a : live) {
-            local.put(a.key(), endpointOf(a, in.node()));
+            local.put(a.key(), endpointOf(a, in.node(), view));
         }
         for (Endpoint e : view.endpointsOn(in.node())) {
             String key = LocalAttachment.key(e.network(), e.id());
@@ -107,11 +107,21 @@ public record DesiredState(long revision, boolean gcAllowed, Map<String, HostNet
                 || (e.containerId() != null && a.containerId() != null && !e.containerId().equals(a.containerId()));
     }
 
-    /** The attachment as a domain endpoint (for the ruleset and DNS). */
-    static Endpoint endpointOf(LocalAttachment a, String node) {
+    /**
+     * A live attachment as a domain endpoint (for the ruleset and DNS). The attachment is the host's truth for the
+     * plumbing (addresses, container, MAC), but its labels are only those the CNI ADD knew: once the view has caught
+     * up with the attachment, the labels are the view's, which {@code qnf endpoint label} may have changed since.
+     * (Taking the ADD's labels for ever left a relabelled container on an identity that no longer exists: denied
+     * both ways as {@code UNKNOWN}, whatever the policies said.)
+     */
+    static Endpoint endpointOf(LocalAttachment a, String node, FabricView view) {
+        Map<String, String> labels = a.labels();
+        if (view.known() && view.revision() >= a.revision()) {
+            labels = view.endpoint(a.network(), a.endpoint()).map(Endpoint::labels).orElse(labels);
+        }
         return new Endpoint(a.network(), a.endpoint(), node, a.ip() == null ? null : IpAddress.parse(a.ip()),
                 a.ip6() == null ? null : IpAddress.parse(a.ip6()), a.containerId(), a.ifName(),
-                a.mac(), a.labels());
+                a.mac(), labels);
     }
 
     private static Map<String, HostNetwork> networks(FabricView view, List<LocalAttachment> live,

@@ -50,7 +50,7 @@ public final class Zones {
             }
             for (LocalAttachment a : live) {
                 if (a.network().equals(h.name())) {
-                    endpoints.put(a.endpoint(), DesiredState.endpointOf(a, in.node()));
+                    endpoints.put(a.endpoint(), DesiredState.endpointOf(a, in.node(), view));
                 }
             }
             DnsRecords.Builder b = DnsRecords.builder(h.name()).domain(in.domain())

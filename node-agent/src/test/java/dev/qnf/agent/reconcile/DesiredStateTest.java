@@ -1,11 +1,15 @@
 package dev.qnf.agent.reconcile;
 
+import dev.qnf.agent.control.FabricView;
 import dev.qnf.agent.dns.DnsRecords;
 import dev.qnf.agent.nft.Ruleset;
 import dev.qnf.agent.state.LocalAttachment;
 import dev.qnf.agent.state.PortMap;
+import dev.qnf.agent.state.ViewSnapshot;
+import dev.qnf.api.json.IdentityView;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.fabric.net.IpAddress;
+import dev.qnf.fabric.policy.Labels;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -62,6 +66,32 @@ class DesiredStateTest {
         assertThat(in.desired().orphaned()).as("same id, another address").containsExactly(a);
         in.view = view(25, List.of(BLUE), ep("blue", "a", NODE, "10.1.0.2", "c-a", null));
         assertThat(in.desired().orphaned()).isEmpty();
+    }
+
+    /**
+     * The regression behind "relabelled podman containers are denied whatever the policy says": the attachment
+     * keeps the labels of its ADD, and they used to decide the identity for ever.
+     */
+    @Test
+    void labelsWrittenAfterTheAddDecideTheIdentityOnceTheViewHasThem() {
+        Map<String, String> web = Map.of("app", "web", "name", "a");
+        IdentityView webIdentity = new IdentityView(256, "blue", Labels.identityLabels(web));
+        Fixtures.Inputs in = new Fixtures.Inputs();
+        in.attachments.add(att(BLUE, "a", "10.1.0.2", 20)); // labels of the ADD: just the name
+
+        in.view = FabricView.of(new ViewSnapshot(19, List.of(BLUE), List.of(), List.of(), List.of(webIdentity),
+                Map.of()));
+        assertThat(in.desired().ruleset().endpoints().get("blue:a").identity())
+                .as("view older than the ADD: the ADD's labels, whose identity is not known yet")
+                .isEqualTo(PolicyPlanBuilder.UNKNOWN);
+
+        in.view = FabricView.of(new ViewSnapshot(24, List.of(BLUE), List.of(ep("blue", "a", NODE, "10.1.0.2", "c-a",
+                web)), List.of(), List.of(webIdentity), Map.of()));
+        DesiredState d = in.desired();
+        assertThat(d.orphaned()).isEmpty();
+        assertThat(d.ruleset().endpoints().get("blue:a").identity()).as("labelled through the API after the ADD")
+                .isEqualTo(256);
+        assertThat(d.ruleset().policy().identities().get(256)).containsExactly(IpAddress.parse("10.1.0.2"));
     }
 
     @Test
