@@ -20,7 +20,9 @@ import dev.qnf.fabric.policy.Verdict;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +66,11 @@ final class PolicyPlanBuilder {
 
         Map<Integer, Set<IpAddress>> addresses = new TreeMap<>();
         Map<IpAddress, Integer> taken = new HashMap<>();
+        Map<Endpoint, String> previousKeys = keys;
+        Map<Endpoint, String> nextKeys = new IdentityHashMap<>(previousKeys.size() + 16);
         for (dev.qnf.fabric.model.Network n : view.networks()) {
             for (Endpoint e : view.endpointsOf(n.name())) {
-                Identity i = byLabels.get(key(e.network(), Labels.identityLabels(e.labels())));
+                Identity i = byLabels.get(key(e, previousKeys, nextKeys));
                 if (i != null) {
                     add(addresses, taken, number(i), e);
                 }
@@ -76,7 +80,7 @@ final class PolicyPlanBuilder {
         Map<Integer, Identity> localIdentities = new TreeMap<>();
         boolean unknown = false;
         for (Endpoint e : local) {
-            Identity i = byLabels.get(key(e.network(), Labels.identityLabels(e.labels())));
+            Identity i = byLabels.get(key(e, previousKeys, nextKeys));
             int id = i == null ? UNKNOWN : number(i);
             unknown |= i == null;
             if (i != null) {
@@ -86,6 +90,7 @@ final class PolicyPlanBuilder {
             add(addresses, taken, id, e);
         }
 
+        keys = nextKeys;
         Compiled c = compiled(model, localIdentities, unknown);
         return new Result(PolicyPlan.of(addresses, c.rules, c.isolatedEgress, c.isolatedIngress), localIds);
     }
@@ -115,6 +120,20 @@ final class PolicyPlanBuilder {
         return c;
     }
 
+    /** What one policy compiles to on this host: the local identities it selects and its plan rules. */
+    private record PolicyPart(Set<Integer> selected, List<PolicyPlan.Rule> rules) {
+    }
+
+    /**
+     * Each policy's part, by the policy object, valid for one set of identities and local identities: a changed
+     * policy is a new object in the view, so a policy change recompiles that policy alone, not all of them (peer
+     * selectors are matched against every identity of the cluster, which is what costs).
+     */
+    private record Parts(Object identities, Map<Integer, Identity> local, Map<Policy, PolicyPart> byPolicy) {
+    }
+
+    private static volatile Parts parts;
+
     private static Compiled compile(FabricView.Policies model, Map<Integer, Identity> localIdentities, boolean unknown) {
         Set<Integer> isolatedEgress = new TreeSet<>();
         Set<Integer> isolatedIngress = new TreeSet<>();
@@ -122,31 +141,49 @@ final class PolicyPlanBuilder {
             isolatedEgress.add(UNKNOWN);
             isolatedIngress.add(UNKNOWN);
         }
+        Parts cached = parts;
+        Map<Policy, PolicyPart> reusable = cached != null && cached.identities() == model.identities()
+                && cached.local().equals(localIdentities) ? cached.byPolicy() : Map.of();
+        Map<Policy, PolicyPart> byPolicy = new IdentityHashMap<>();
         List<PolicyPlan.Rule> rules = new ArrayList<>();
-        Map<Identity, List<Policy>> selecting = new LinkedHashMap<>();
-        localIdentities.values().forEach(i -> selecting.put(i, new ArrayList<>()));
+        Map<Integer, Set<Direction>> isolatedBy = new HashMap<>();
         for (Policy p : model.policies().values()) {
-            Set<Integer> selected = new TreeSet<>();
-            for (Identity i : localIdentities.values()) {
-                if (PolicyEngine.selects(p, i.network(), i.labels())) {
-                    selected.add(number(i));
-                    selecting.get(i).add(p);
-                }
+            PolicyPart part = reusable.get(p);
+            if (part == null) {
+                part = part(p, localIdentities, model.identities().values());
             }
-            if (!selected.isEmpty()) {
-                compile(p, selected, model.identities().values(), rules);
+            byPolicy.put(p, part);
+            rules.addAll(part.rules());
+            for (int id : part.selected()) {
+                isolatedBy.computeIfAbsent(id, k -> EnumSet.noneOf(Direction.class)).addAll(p.isolates());
             }
         }
-        selecting.forEach((i, policies) -> {
+        parts = new Parts(model.identities(), Map.copyOf(localIdentities), byPolicy);
+        localIdentities.forEach((id, i) -> {
             boolean deny = model.defaults().getOrDefault(i.network(), Verdict.DENY) == Verdict.DENY;
-            if (deny || policies.stream().anyMatch(p -> p.isolates().contains(Direction.EGRESS))) {
-                isolatedEgress.add(number(i));
+            Set<Direction> isolates = isolatedBy.getOrDefault(id, Set.of());
+            if (deny || isolates.contains(Direction.EGRESS)) {
+                isolatedEgress.add(id);
             }
-            if (deny || policies.stream().anyMatch(p -> p.isolates().contains(Direction.INGRESS))) {
-                isolatedIngress.add(number(i));
+            if (deny || isolates.contains(Direction.INGRESS)) {
+                isolatedIngress.add(id);
             }
         });
         return new Compiled(List.copyOf(rules), isolatedEgress, isolatedIngress);
+    }
+
+    private static PolicyPart part(Policy p, Map<Integer, Identity> localIdentities, Collection<Identity> all) {
+        Set<Integer> selected = new TreeSet<>();
+        for (Identity i : localIdentities.values()) {
+            if (PolicyEngine.selects(p, i.network(), i.labels())) {
+                selected.add(number(i));
+            }
+        }
+        List<PolicyPlan.Rule> rules = new ArrayList<>();
+        if (!selected.isEmpty()) {
+            compile(p, selected, all, rules);
+        }
+        return new PolicyPart(Set.copyOf(selected), List.copyOf(rules));
     }
 
     private static void compile(Policy p, Set<Integer> selected, Collection<Identity> all, List<PolicyPlan.Rule> out) {
@@ -214,6 +251,22 @@ final class PolicyPlanBuilder {
 
     private static int number(Identity i) {
         return (int) i.id(); // identities are below 2^32: a packet mark holds them, printed unsigned by nft
+    }
+
+    /**
+     * Each endpoint's identity key, by the endpoint object, from the last build: the view keeps the objects of
+     * endpoints that did not change, and filtering, sorting and joining the labels of 10,000 endpoints was most of
+     * an incremental rebuild.
+     */
+    private static volatile Map<Endpoint, String> keys = Map.of();
+
+    private static String key(Endpoint e, Map<Endpoint, String> previous, Map<Endpoint, String> next) {
+        String k = previous.get(e);
+        if (k == null) {
+            k = key(e.network(), Labels.identityLabels(e.labels()));
+        }
+        next.put(e, k);
+        return k;
     }
 
     private static String key(String network, Map<String, String> identityLabels) {

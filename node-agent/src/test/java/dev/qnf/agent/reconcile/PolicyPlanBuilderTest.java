@@ -112,4 +112,41 @@ class PolicyPlanBuilderTest {
         assertThat(r.plan().isolatedIngress()).containsExactly(PolicyPlanBuilder.UNKNOWN);
         assertThat(r.plan().identities().get(PolicyPlanBuilder.UNKNOWN)).containsExactly(IpAddress.parse("10.1.0.9"));
     }
+
+    static FabricView changed(FabricView v, String key, Object object) {
+        return v.apply(dev.qnf.api.json.WatchMessage.events(v.revision() + 1, List.of(new dev.qnf.api.json.WatchMessage.Event(
+                dev.qnf.api.json.WatchMessage.Event.PUT, key, dev.qnf.api.json.Json.lenient().valueToTree(object)))));
+    }
+
+    @Test
+    void watchEventsRecompileWhatChangedAndUnchangedPoliciesSeeNewIdentities() {
+        Map<String, String> canary = Map.of("tier", "canary");
+        PolicyView web = policy("web", WEB, List.of(new RuleView("allow", List.of(labels(CLIENT)), null,
+                List.of(new PortView("tcp", 80, null)))), null, null);
+        PolicyView db = policy("db", DB, List.of(new RuleView("allow", List.of(labels(canary)), null, null)), null, null);
+        FabricView v1 = FabricView.of(new ViewSnapshot(5, List.of(A), EPS, List.of(web, db), IDS, Map.of()));
+        PolicyPlan p1 = PolicyPlanBuilder.build(v1, v1.endpointsOn(NODE)).plan();
+        assertThat(p1.rules()).extracting(PolicyPlan.Rule::policy).as("db's peer matches no identity yet")
+                .containsExactly("default/web");
+
+        PolicyView web443 = policy("web", WEB, List.of(new RuleView("allow", List.of(labels(CLIENT)), null,
+                List.of(new PortView("tcp", 443, null)))), null, null);
+        FabricView v2 = changed(v1, "policy/default/web", web443);
+        PolicyPlan p2 = PolicyPlanBuilder.build(v2, v2.endpointsOn(NODE)).plan();
+        assertThat(p2.rules()).extracting(PolicyPlan.Rule::portFrom).containsExactly(443);
+
+        FabricView v3 = changed(v2, "identity/259", new IdentityView(259, "a",
+                dev.qnf.fabric.policy.Labels.identityLabels(canary)));
+        PolicyPlan p3 = PolicyPlanBuilder.build(v3, v3.endpointsOn(NODE)).plan();
+        assertThat(p3.rules()).filteredOn(r -> r.policy().equals("default/db")).singleElement()
+                .extracting(PolicyPlan.Rule::peer).as("an unchanged policy's peers follow the identities")
+                .isEqualTo(new Identities(new java.util.TreeSet<>(Set.of(259))));
+        assertThat(p3.rules()).filteredOn(r -> r.policy().equals("default/web")).singleElement()
+                .extracting(PolicyPlan.Rule::portFrom).isEqualTo(443);
+
+        FabricView v4 = changed(v3, "policy-default/a", new dev.qnf.api.json.PolicyDefaultView("a", "allow"));
+        PolicyPlan p4 = PolicyPlanBuilder.build(v4, v4.endpointsOn(NODE)).plan();
+        assertThat(p4.isolatedIngress()).as("web and db isolated by their allow rules only").containsExactly(256, 257);
+        assertThat(p4.isolatedEgress()).isEmpty();
+    }
 }
