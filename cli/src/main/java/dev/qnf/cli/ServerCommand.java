@@ -149,7 +149,9 @@ final class ServerCommand implements Callable<Integer> {
         if (creating && !passphrase.isPresent()) {
             warnPlainKey(out, identity);
         }
-        ServerConfig config = ServerConfig.of(id, data, raft, api, group, join != null).withTls(tls);
+        // the CA this server holds also renews agents' and users' certificates (POST /v1/certificates/renew)
+        ServerConfig config = ServerConfig.of(id, data, raft, api, group, join != null).withTls(tls)
+                .withCa(identity.caDir(), passphrase);
         if (joinPort != null) {
             config = config.withJoinPort(joinPort, identity.caDir(), passphrase);
         }

@@ -20,6 +20,7 @@ import dev.qnf.agent.reconcile.ReconcileLoop;
 import dev.qnf.agent.reconcile.Reconciler;
 import dev.qnf.agent.state.StateStore;
 import dev.qnf.agent.sys.NetNs;
+import dev.qnf.api.client.CertificateRenewer;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.node.NodeViews;
@@ -72,6 +73,8 @@ public final class NodeAgent implements AutoCloseable {
     private final PolicyCounters policyCounters;
     private final MeshPeerMetrics meshMetrics;
     private MetricsServer metricsServer;
+    /** Renews this node's certificate at half life; null without TLS. */
+    private CertificateRenewer renewer;
 
     private NodeAgent(AgentConfig config) throws IOException {
         this.config = config;
@@ -175,7 +178,10 @@ public final class NodeAgent implements AutoCloseable {
             metricsServer = MetricsServer.start(config.metricsListen(), registry, this::beforeScrape);
             LOG.info("agent {}: metrics on http://{}/metrics", config.node(), metricsServer.address());
         }
-        // 5. control plane, periodic passes, queued releases
+        // 5. control plane (with the certificate renewed at half life), periodic passes, queued releases
+        if (config.tls() != null) {
+            renewer = CertificateRenewer.start(client.endpoints(), config.apiTimeout(), config.tls());
+        }
         link.start();
         loop.start();
         long hb = config.heartbeat().toMillis();
@@ -277,6 +283,9 @@ public final class NodeAgent implements AutoCloseable {
         }
         cni.close();
         housekeeping.shutdownNow();
+        if (renewer != null) {
+            renewer.close();
+        }
         loop.close();
         dns.close();
         host.close();

@@ -17,10 +17,10 @@ import java.util.Set;
 public final class Authorizer {
     private static final Map<Role, Set<Permission>> GRANTS = Map.of(
             Role.ADMIN, EnumSet.allOf(Permission.class),
-            Role.OPERATOR, EnumSet.of(Permission.READ, Permission.WRITE, Permission.AUDIT),
-            Role.VIEWER, EnumSet.of(Permission.READ, Permission.AUDIT),
-            Role.NODE, EnumSet.of(Permission.READ, Permission.WRITE),
-            Role.SERVER, EnumSet.of(Permission.READ, Permission.CLUSTER));
+            Role.OPERATOR, EnumSet.of(Permission.READ, Permission.WRITE, Permission.AUDIT, Permission.RENEW),
+            Role.VIEWER, EnumSet.of(Permission.READ, Permission.AUDIT, Permission.RENEW),
+            Role.NODE, EnumSet.of(Permission.READ, Permission.WRITE, Permission.RENEW),
+            Role.SERVER, EnumSet.of(Permission.READ, Permission.CLUSTER, Permission.RENEW));
 
     /** Operations whose permission is not what their method suggests. */
     private static final Map<String, Permission> EXPLICIT = Map.ofEntries(
@@ -37,7 +37,8 @@ public final class Authorizer {
             Map.entry("DELETE /v1/tokens/:id", Permission.SECURITY),
             Map.entry("POST /v1/nodes/:name/revoke", Permission.SECURITY),
             Map.entry("GET /v1/audit", Permission.AUDIT),
-            Map.entry("qnf.v1.Policies/Explain", Permission.READ));
+            Map.entry("qnf.v1.Policies/Explain", Permission.READ),
+            Map.entry("POST /v1/certificates/renew", Permission.RENEW));
 
     /**
      * Node-scoped writes: a node may perform these on itself only (which node: {@link NodeRestriction}). REST only:
@@ -46,8 +47,7 @@ public final class Authorizer {
     private static final Set<String> NODE_WRITES = Set.of(
             "PUT /v1/nodes/:name", "DELETE /v1/nodes/:name",
             "POST /v1/networks/:name/allocations", "DELETE /v1/networks/:name/allocations/:endpoint",
-            "POST /v1/networks/:name/allocations/:endpoint/labels",
-            "POST /v1/certificates/renew");
+            "POST /v1/networks/:name/allocations/:endpoint/labels");
 
     public static Permission permission(String operation) {
         Permission explicit = EXPLICIT.get(operation);

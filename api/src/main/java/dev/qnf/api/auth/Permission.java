@@ -11,5 +11,7 @@ public enum Permission {
     /** read the audit trail (people only: not nodes or servers) */
     AUDIT,
     /** join tokens, revocation, issuing certificates for others */
-    SECURITY
+    SECURITY,
+    /** renew one's own certificate (every role: the new certificate has the caller's identity) */
+    RENEW
 }

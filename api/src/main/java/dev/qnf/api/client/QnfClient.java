@@ -25,6 +25,8 @@ import dev.qnf.api.json.PolicyFile;
 import dev.qnf.api.json.PolicyList;
 import dev.qnf.api.json.PolicyView;
 import dev.qnf.api.json.Readiness;
+import dev.qnf.api.json.RenewRequest;
+import dev.qnf.api.json.RenewedCertificate;
 import dev.qnf.api.json.SnapshotView;
 import dev.qnf.api.json.StateHashView;
 import dev.qnf.api.json.TokenCreated;
@@ -237,6 +239,22 @@ public final class QnfClient implements AutoCloseable {
     public Written<RevocationView> revokeNode(String name, String serial) {
         return written(transport.send("POST", "/v1/nodes/" + segment(name) + "/revoke", new RevokeRequest(serial)),
                 RevocationView.class);
+    }
+
+    // ------------------------------------------------------------------ certificates
+
+    /**
+     * A new certificate with the caller's identity for the key of {@code csrPem} (see {@link CertificateRenewer},
+     * which does the whole renewal); a server that holds no CA key (409 FAILED_PRECONDITION) passes to the next.
+     */
+    public RenewedCertificate renewCertificate(String csrPem) {
+        HttpResponse<byte[]> r = transport.send("POST", "/v1/certificates/renew", new RenewRequest(csrPem),
+                answer -> answer.statusCode() == 409
+                        && "FAILED_PRECONDITION".equals(Transport.error(409, answer.body()).code()));
+        if (r.statusCode() != 200) {
+            throw Transport.error(r.statusCode(), r.body());
+        }
+        return read(r.body(), Json.lenient().constructType(RenewedCertificate.class), r.statusCode());
     }
 
     // ------------------------------------------------------------------ audit

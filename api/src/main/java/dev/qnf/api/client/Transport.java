@@ -43,6 +43,17 @@ final class Transport {
                 HttpResponse.BodyHandlers.ofByteArray()), r -> r.statusCode() == 503, HttpResponse::body);
     }
 
+    /**
+     * Like {@link #send(String, String, Object)}, but also moves to the next server on answers {@code elsewhere}
+     * accepts (a request only some servers can serve, e.g. a renewal on a server without the CA key).
+     */
+    HttpResponse<byte[]> send(String method, String path, Object body,
+                              java.util.function.Predicate<HttpResponse<byte[]>> elsewhere) {
+        return failover(base -> http.send(request(base, method, path, body, timeout),
+                HttpResponse.BodyHandlers.ofByteArray()), r -> r.statusCode() == 503 || elsewhere.test(r),
+                HttpResponse::body);
+    }
+
     /** A streamed exchange (no overall timeout): the body is read as it arrives. */
     HttpResponse<InputStream> stream(String path) {
         return failover(base -> http.send(request(base, "GET", path, null, null),

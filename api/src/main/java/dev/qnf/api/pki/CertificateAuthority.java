@@ -203,6 +203,45 @@ public final class CertificateAuthority {
         }
     }
 
+    /** When a leaf was issued: its notBefore without the backdating (a leaf shorter than that: its notBefore). */
+    public static Instant issuedAt(X509Certificate leaf) {
+        Instant from = leaf.getNotBefore().toInstant();
+        Instant backdated = from.plus(BACKDATE);
+        return backdated.isBefore(leaf.getNotAfter().toInstant()) ? backdated : from;
+    }
+
+    /** How long a leaf was issued for, from {@link #issuedAt} to its notAfter. */
+    public static Duration lifetimeOf(X509Certificate leaf) {
+        return Duration.between(issuedAt(leaf), leaf.getNotAfter().toInstant());
+    }
+
+    /**
+     * Half-way through a leaf's issued lifetime: when its holder renews it (servers, nodes, {@code qnf dev}). Counted
+     * from the issue time, not the backdated notBefore, so that a short-lived leaf is not due at once.
+     */
+    public static Instant halfLife(X509Certificate leaf) {
+        return issuedAt(leaf).plus(lifetimeOf(leaf).dividedBy(2));
+    }
+
+    /** The DNS names and IP addresses among a certificate's SANs (a server's host names). */
+    public static List<String> hostsOf(X509Certificate cert) {
+        try {
+            var sans = cert.getSubjectAlternativeNames();
+            List<String> hosts = new ArrayList<>();
+            if (sans != null) {
+                for (List<?> san : sans) {
+                    int type = (Integer) san.get(0);
+                    if (type == GeneralName.dNSName || type == GeneralName.iPAddress) {
+                        hosts.add((String) san.get(1));
+                    }
+                }
+            }
+            return hosts;
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new InvalidInputException("unreadable subject alternative names: " + e.getMessage());
+        }
+    }
+
     /** The role a certificate of this kind stands for. */
     static Role roleFor(SpiffeId.Kind kind, Role userRole) {
         return switch (kind) {

@@ -18,6 +18,7 @@ import dev.qnf.api.metrics.FabricMetrics;
 import dev.qnf.api.metrics.MetricsService;
 import dev.qnf.api.rest.JoinApi;
 import dev.qnf.api.rest.RestApi;
+import dev.qnf.api.service.CertificateRenewal;
 import dev.qnf.api.service.JoinExchange;
 import dev.qnf.api.rest.RestErrors;
 import dev.qnf.api.service.ClusterService;
@@ -139,7 +140,10 @@ public final class QnfServer implements AutoCloseable {
                 .errorHandler(new RestErrors())
                 .decorator(MetricCollectingService.newDecorator(MeterIdPrefixFunction.ofDefault("qnf.api")));
         sb.service(GrpcApi.service(fabric, cluster, access, MAX_REQUEST_BYTES));
-        RestApi.install(sb, fabric, cluster, access, identity == null ? null : () -> CaPin.issuerOf(identity.get()));
+        RestApi.install(sb, fabric, cluster, access, identity == null ? null : () -> CaPin.issuerOf(identity.get()),
+                config.issuingCa() == null ? new CertificateRenewal(fabric, null, null, Clock.systemUTC())
+                        : new CertificateRenewal(fabric, config.issuingCa().caDir(), config.issuingCa().passphrase(),
+                        Clock.systemUTC()));
         sb.service("/metrics", new MetricsService(metrics));
         sb.serviceUnder("/docs", DocService.builder().build());
         return sb.build();

@@ -25,9 +25,14 @@ import java.util.Objects;
  * @param tls          this server's identity (certificate with {@code spiffe://<cluster>/server/<id>}, key, trust
  *                     bundle): the API then serves mTLS only (TLS 1.3, client certificate required); see
  *                     docs/security.md. Without it the API is plaintext, which only some in-process tests still use.
+ * @param joinPort     the join port, or null
+ * @param issuer       this server's copy of the cluster CA ({@code <data>/pki/ca}), with which it renews callers'
+ *                     certificates ({@code POST /v1/certificates/renew}); null: the join port's, or none (a server
+ *                     without the CA answers renewals FAILED_PRECONDITION, so that clients ask another)
  */
 public record ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
-                           boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls, JoinPort joinPort) {
+                           boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls, JoinPort joinPort,
+                           Issuer issuer) {
     /**
      * The join port: TLS with the server's certificate but no client certificate asked for, serving only
      * {@code /v1/join} (a join token exchanged for a certificate signed by the CA in {@code caDir}, whose key
@@ -45,9 +50,17 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
         }
     }
 
+    /** The cluster CA a server issues with: its directory, and what decrypts its key if it is encrypted. */
+    public record Issuer(Path caDir, CaPassphrase passphrase) {
+        public Issuer {
+            Objects.requireNonNull(caDir, "caDir");
+            passphrase = passphrase == null ? CaPassphrase.none() : passphrase;
+        }
+    }
+
     public ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
                         boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls) {
-        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls, null);
+        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls, null, null);
     }
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -56,7 +69,7 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
     /** A server without TLS (in-process tests only). */
     public ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
                         boolean join, Duration requestTimeout, long maxApplyLag) {
-        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, null, null);
+        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, null, null, null);
     }
 
     public ServerConfig {
@@ -99,13 +112,14 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
     }
 
     public ServerConfig withRequestTimeout(Duration timeout) {
-        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, timeout, maxApplyLag, tls, joinPort);
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, timeout, maxApplyLag, tls, joinPort,
+                issuer);
     }
 
     /** This server with an mTLS identity (see {@link dev.qnf.api.pki.ClusterPki} to make one). */
     public ServerConfig withTls(TlsFiles tls) {
         return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
-                joinPort);
+                joinPort, issuer);
     }
 
     /** This server with a join port (needs TLS; see {@link JoinPort}). */
@@ -116,7 +130,22 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
     /** This server with a join port whose CA key is encrypted under {@code passphrase}. */
     public ServerConfig withJoinPort(String address, Path caDir, CaPassphrase passphrase) {
         return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
-                new JoinPort(address, caDir, passphrase));
+                new JoinPort(address, caDir, passphrase), issuer);
+    }
+
+    /** This server renewing callers' certificates with the cluster CA in {@code caDir} (see {@link #issuer}). */
+    public ServerConfig withCa(Path caDir, CaPassphrase passphrase) {
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
+                joinPort, new Issuer(caDir, passphrase));
+    }
+
+    public ServerConfig withCa(Path caDir) {
+        return withCa(caDir, CaPassphrase.none());
+    }
+
+    /** The CA this server renews certificates with: {@link #issuer}, else the join port's, else null. */
+    public Issuer issuingCa() {
+        return issuer != null ? issuer : joinPort != null ? new Issuer(joinPort.caDir(), joinPort.passphrase()) : null;
     }
 
     /** The API's base URL, as announced to clients: {@code https://host:port} ({@code http} without TLS). */

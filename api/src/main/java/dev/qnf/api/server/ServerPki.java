@@ -1,6 +1,7 @@
 package dev.qnf.api.server;
 
 import dev.qnf.api.pki.CaPassphrase;
+import dev.qnf.api.pki.CertificateAuthority;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Identity;
 import dev.qnf.api.pki.SpiffeId;
@@ -8,7 +9,6 @@ import dev.qnf.api.pki.TlsFiles;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -102,7 +102,7 @@ public final class ServerPki {
         }
         ClusterPki pki = ClusterPki.load(caDir(), clock, passphrase);
         files().write(pki.issue(SpiffeId.server(pki.trustDomain(), id), null, hosts,
-                dev.qnf.api.pki.CertificateAuthority.DEFAULT_LEAF_LIFETIME));
+                CertificateAuthority.DEFAULT_LEAF_LIFETIME));
         return true;
     }
 
@@ -135,11 +135,8 @@ public final class ServerPki {
         return host.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Past half of its lifetime (the renewal point for every holder), or issued by a CA no longer trusted. */
+    /** Past half of its lifetime (the renewal point for every holder, {@link CertificateAuthority#halfLife}). */
     public static boolean dueForRenewal(Identity identity, Instant now) {
-        Instant from = identity.certificate().getNotBefore().toInstant();
-        Instant to = identity.notAfter();
-        Instant half = from.plus(Duration.between(from, to).dividedBy(2));
-        return !now.isBefore(half);
+        return !now.isBefore(CertificateAuthority.halfLife(identity.certificate()));
     }
 }

@@ -230,6 +230,11 @@ public final class FabricService {
         return write(new RevokeNode(name, serial, clock.millis()), Revocation.class);
     }
 
+    /** The revocation of {@code node}'s identity, if any; not {@code stale}: as of a linearizable read. */
+    public CompletableFuture<Versioned<java.util.Optional<Revocation>>> revocation(String node, boolean stale) {
+        return read(stale, image -> image.revocation(node));
+    }
+
     public CompletableFuture<Versioned<List<Revocation>>> revocations(boolean stale) {
         return read(stale, image -> List.copyOf(image.revocations()));
     }

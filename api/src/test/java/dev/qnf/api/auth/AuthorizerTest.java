@@ -69,6 +69,14 @@ class AuthorizerTest {
     }
 
     @Test
+    void everyRoleMayRenewItsOwnCertificate() {
+        for (String role : new String[]{"admin", "operator", "viewer", "node", "server"}) {
+            allowed(role, "POST /v1/certificates/renew");
+        }
+        denied("root", "POST /v1/certificates/renew");
+    }
+
+    @Test
     void unknownRoleLabelsGrantNothing() {
         denied("root", "GET /v1/networks");
     }

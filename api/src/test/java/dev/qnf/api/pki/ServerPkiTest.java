@@ -31,7 +31,7 @@ class ServerPkiTest {
                 .hasSize(1);
         assertThat(pki.renewIfDue()).as("fresh").isFalse();
 
-        // 24 h leaves, backdated 5 min: half life is just under 12 h after issue
+        // 24 h leaves (backdated 5 min, which does not count): half life is 12 h after issue
         ServerPki before = new ServerPki(dir, "s1", List.of(), Clock.fixed(t0.plus(Duration.ofHours(11)), ZoneOffset.UTC));
         assertThat(before.renewIfDue()).isFalse();
         ServerPki after = new ServerPki(dir, "s1", List.of(), Clock.fixed(t0.plus(Duration.ofHours(12)), ZoneOffset.UTC));
