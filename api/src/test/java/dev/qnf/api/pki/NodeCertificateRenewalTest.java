@@ -115,7 +115,7 @@ class NodeCertificateRenewalTest {
                     .plusSeconds(2)) < 0) {
                 assertThat(Duration.between(start, Instant.now())).as("renewals by now: " + serials)
                         .isLessThan(LIFETIME.multipliedBy(5));
-                Identity now = files.load();
+                Identity now = ReloadingIdentity.of(files).get();   // waits out a renewal between its two writes
                 serials.add(now.certificate().getSerialNumber());
                 keys.add(now.certificate().getPublicKey());
                 // a new connection, so a new handshake with the certificate the files hold now
