@@ -170,6 +170,33 @@ class JoinExchangeTest {
     }
 
     @Test
+    void aServerTokenMakesNoAgentAndAServerJoinReceivesTheCaSealedForIt() throws Exception {
+        TokenCreated t = admin.createToken(new TokenRequest(600L, 1, "server", null));
+        // an agent (asking for a node certificate) with a server token: refused, and the token stays unspent
+        assertRefused(() -> Joiner.join(joinUrl(0), t.token(), t.caHash(), "sneaky", dir.resolve("sneaky")), 409);
+        // a role that is no role is a 400 before anything is spent
+        var http = java.net.http.HttpClient.newBuilder().sslContext(insecure()).build();
+        String body = "{\"token\":\"" + t.token() + "\",\"name\":\"x1\",\"csr\":"
+                + dev.qnf.api.json.Json.strict().writeValueAsString(Pem.certificateRequest(CertificateAuthority.newKeyPair()))
+                + ",\"role\":\"admin\"}";
+        var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(joinUrl(0) + "/v1/join"))
+                .header("content-type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+                .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(1));
+
+        Joiner.ServerJoined joined = Joiner.joinServer(joinUrl(2), t.token(), t.caHash(), "s9", dir.resolve("s9"),
+                CaPassphrase.none());
+        assertThat(joined.identity().load().spiffeId()).isEqualTo(SpiffeId.server(TestPki.TRUST_DOMAIN, "s9"));
+        assertThat(joined.ca().ca().certificate()).isEqualTo(pki.pki().ca().certificate());
+        assertThat(CertificateAuthority.keyMatches(pki.pki().ca().certificate(),
+                ClusterPki.load(dir.resolve("s9/ca")).ca().privateKey())).isTrue();
+        assertThat(joined.apiUrl()).isEqualTo(servers.get(2).apiUrl());
+    }
+
+    @Test
     void theJoinPortServesNothingElse() throws Exception {
         var http = java.net.http.HttpClient.newBuilder().sslContext(insecure()).build();
         var r = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(joinUrl(0) + "/v1/networks"))
