@@ -2,6 +2,7 @@ package dev.qnf.api.service;
 
 import dev.qnf.api.errors.ApiCode;
 import dev.qnf.api.errors.ApiException;
+import dev.qnf.api.pki.CaCache;
 import dev.qnf.api.pki.CaKeyEnvelope;
 import dev.qnf.api.pki.CaPassphrase;
 import dev.qnf.api.pki.CertificateAuthority;
@@ -28,8 +29,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class JoinExchange {
     private final FabricService fabric;
-    private final Path caDir;
-    private final CaPassphrase passphrase;
+    private final CaCache ca;
 
     /** {@code caDir}: this server's copy of the cluster CA ({@code <data>/pki/ca}). */
     public JoinExchange(FabricService fabric, Path caDir) {
@@ -39,8 +39,7 @@ public final class JoinExchange {
     /** {@code passphrase}: what decrypts the CA key if it is encrypted at rest. */
     public JoinExchange(FabricService fabric, Path caDir, CaPassphrase passphrase) {
         this.fabric = fabric;
-        this.caDir = caDir;
-        this.passphrase = passphrase;
+        this.ca = new CaCache(caDir, passphrase);
     }
 
     /**
@@ -65,11 +64,11 @@ public final class JoinExchange {
         JoinTokenText text = JoinTokenText.parse(token);
         Names.node(name);
         PublicKey key = CertificateAuthority.requestedKey(Pem.decodeCertificateRequest(csrPem));
-        if (!ClusterPki.exists(caDir)) {
+        if (!ca.exists()) {
             throw new ApiException(ApiCode.FAILED_PRECONDITION, "this server holds no cluster CA key; join through "
                     + "one that does");
         }
-        ClusterPki pki = ClusterPki.load(caDir, java.time.Clock.systemUTC(), passphrase);
+        ClusterPki pki = ca.get();
         return fabric.redeemToken(text, name, asked).thenApply(spent -> {
             JoinToken t = spent.value();
             boolean server = t.role() == JoinRole.SERVER;
