@@ -289,9 +289,16 @@ public final class PodmanFixture implements AutoCloseable {
 
     /** Runs podman in the host namespace with this fixture's configuration. */
     public Sh.Result podman(String... args) {
+        return podman(Map.of(), args);
+    }
+
+    /** The same with more environment for podman itself ({@code CNI_ARGS}, which podman hands on to the plugins). */
+    public Sh.Result podman(Map<String, String> moreEnv, String... args) {
         List<String> cmd = new ArrayList<>(List.of("nsenter", "--net=" + hostNsPath(), "podman"));
         cmd.addAll(Arrays.asList(args));
-        return Sh.run(cmd, env, PODMAN_TIMEOUT);
+        Map<String, String> all = new TreeMap<>(env);
+        all.putAll(moreEnv);
+        return Sh.run(cmd, all, PODMAN_TIMEOUT);
     }
 
     /**
@@ -299,12 +306,18 @@ public final class PodmanFixture implements AutoCloseable {
      * {@code --rootfs} takes no value (the next argument is the directory), so it comes last among the options.
      */
     public Container run(String network, String name, List<String> options, String... command) {
+        return run(network, name, Map.of(), options, command);
+    }
+
+    /** {@link #run(String, String, List, String...)} with more environment for podman (see {@link #podman(Map, String...)}). */
+    public Container run(String network, String name, Map<String, String> moreEnv, List<String> options,
+                         String... command) {
         List<String> args = new ArrayList<>(List.of("run", "-d", "--name", name, "--network", network));
         args.addAll(RUN_FLAGS);
         args.addAll(options);
         args.addAll(List.of("--rootfs", rootfs.toString()));
         args.addAll(Arrays.asList(command));
-        podman(args.toArray(String[]::new)).orFail();
+        podman(moreEnv, args.toArray(String[]::new)).orFail();
         Container c = inspect(name);
         sandboxes.add(c.sandbox());
         return c;

@@ -1,15 +1,9 @@
 package dev.qnf.cli.e2e;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.PolicyFile;
-import dev.qnf.api.pki.ClusterPki;
-import dev.qnf.api.pki.Role;
-import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
 import dev.qnf.cli.Qnf;
 import dev.qnf.cli.e2e.PodmanFixture.Container;
 import org.junit.jupiter.api.AfterAll;
@@ -24,18 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -58,16 +45,13 @@ import static org.awaitility.Awaitility.await;
 class PodmanQnfE2ETest {
     static final String NETWORK = "e2e";
     static final String CIDR = "10.77.0.0/16";
-    static final String NODE = "e2e-node";
+    static final String NODE = QnfOnPodman.NODE;
     static final String DOMAIN = "qnf.internal";
-    static final ObjectMapper JSON = new ObjectMapper();
 
     static PodmanFixture podman;
-    static QnfServer server;
+    static QnfOnPodman stack;
     static QnfClient qnf;
-    static Agent agent;
-    /** The agent's node identity (mTLS to the server). */
-    static Path agentTls;
+    static QnfOnPodman.Agent agent;
     /** The podman network {@code qnf cni install} created. */
     static String net;
 
@@ -86,33 +70,12 @@ class PodmanQnfE2ETest {
     @BeforeAll
     static void startQnfAndPodman(@TempDir Path dir) throws Exception {
         podman = PodmanFixture.start();
-
-        String api = podman.controlAddress() + ":" + freePort(podman.controlAddress());
-        ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "e2e.qnf");
-        server = QnfServer.start(ServerConfig.of("e2e", dir.resolve("server"), "127.0.0.1:" + freePort("127.0.0.1"),
-                api, Map.of(), false).withTls(pki.issueServer("e2e", dir.resolve("server-tls"),
-                List.of(podman.controlAddress()))));
-        qnf = QnfClient.connect(pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")), server.apiUrl());
-        agentTls = pki.issueNode(NODE, dir.resolve("agent-tls")).cert().getParent();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
-        server.announced().get(60, TimeUnit.SECONDS);
-        qnf.createNetwork(new NetworkRequest(NETWORK, CIDR, null, null, null, null, true, null, null, null, null));
-        // open: this test is about plumbing, DNS and ports (networks deny by default; policies are tested elsewhere)
+        stack = QnfOnPodman.start(podman, dir, List.of());
+        qnf = stack.qnf;
+        agent = stack.agent;
+        net = stack.install(new NetworkRequest(NETWORK, CIDR, null, null, null, null, true, null, null, null, null));
+        // open: this test is about plumbing, DNS and ports (networks deny by default; PodmanPolicyE2ETest tests policy)
         qnf.applyPolicies(new PolicyFile(List.of(), Map.of(NETWORK, "allow"), List.of()));
-
-        agent = new Agent(podman, server.apiUrl(), dir.resolve("agent-state"), dir.resolve("agent.sock"),
-                dir.resolve("agent.log"));
-        agent.start();
-
-        Set<String> before = podman.networks();
-        assertThat(Qnf.run("cni", "install", "--bin-dir", podman.pluginDir().toString(), "--conf-dir",
-                podman.confDir().toString(), "--network", NETWORK, "--agent-socket", agent.socket.toString()))
-                .as("qnf cni install").isZero();
-        Set<String> added = new HashSet<>(podman.networks());
-        added.removeAll(before);
-        assertThat(added).as("podman networks added by qnf cni install").hasSize(1);
-        net = added.iterator().next();
-        agent.awaitReady();
     }
 
     @AfterEach
@@ -121,21 +84,12 @@ class PodmanQnfE2ETest {
     }
 
     @AfterAll
-    static void stopEverything() throws Exception {
+    static void stopEverything() {
         try {
-            if (podman != null) {
-                podman.podman("rm", "-a", "-f", "-t", "0");   // while the agent still runs, so DEL reaches it
+            if (stack != null) {
+                stack.close();
             }
         } finally {
-            if (agent != null) {
-                agent.stop();
-            }
-            if (qnf != null) {
-                qnf.close();
-            }
-            if (server != null) {
-                server.close();
-            }
             if (podman != null) {
                 podman.close();   // the host namespace, and with it QNF's bridge, veths and nftables tables
             }
@@ -264,75 +218,5 @@ class PodmanQnfE2ETest {
     /** Whether {@code text} names {@code ip} as a whole address (10.77.0.2 is not in 10.77.0.23). */
     private static boolean mentions(String text, String ip) {
         return Pattern.compile("(?<![0-9.])" + Pattern.quote(ip) + "(?![0-9])").matcher(text).find();
-    }
-
-    private static int freePort(String address) throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(address))) {
-            return s.getLocalPort();
-        }
-    }
-
-    /** {@code qnf agent} as a child process in the host namespace, with this JVM's class path. */
-    static final class Agent {
-        final Path socket;
-        private final PodmanFixture podman;
-        private final String endpoint;
-        private final Path stateDir;
-        private final Path log;
-        private Process process;
-
-        Agent(PodmanFixture podman, String endpoint, Path stateDir, Path socket, Path log) {
-            this.podman = podman;
-            this.endpoint = endpoint;
-            this.stateDir = stateDir;
-            this.socket = socket;
-            this.log = log;
-        }
-
-        void start() {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            process = podman.startInHost(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                    Qnf.class.getName(), "agent", "--node", NODE, "--endpoint", endpoint, "--tls-dir",
-                    agentTls.toString(), "--state-dir",
-                    stateDir.toString(), "--socket", socket.toString()), log);
-        }
-
-        /**
-         * Until the agent answers a CNI STATUS (control plane reached, host programmed), asked through the
-         * installed plugin exactly as a runtime would ask it.
-         */
-        void awaitReady() throws IOException {
-            ObjectNode plugin = podman.pluginConfig(net).put("cniVersion", "1.1.0");
-            Path binary = podman.pluginDir().resolve(plugin.path("type").asText());
-            byte[] stdin = JSON.writeValueAsBytes(plugin);
-            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                assertThat(process.isAlive()).as("agent running; its log:\n%s", logTail(40)).isTrue();
-                Sh.Result status = Sh.run(List.of(binary.toString()), Map.of("CNI_COMMAND", "STATUS",
-                        "CNI_PATH", podman.pluginDir().toString()), Duration.ofSeconds(30), stdin);
-                assertThat(status.exit()).as("%s", status).isZero();
-            });
-        }
-
-        /** SIGKILL: no chance to clean anything up. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor(30, TimeUnit.SECONDS);
-        }
-
-        void stop() {
-            if (process != null) {
-                PodmanFixture.stop(process);
-            }
-        }
-
-        String logTail(int lines) {
-            try {
-                List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
-                return "---- agent log (last " + lines + " lines)\n"
-                        + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-            } catch (IOException e) {
-                return "---- no agent log: " + e;
-            }
-        }
     }
 }
