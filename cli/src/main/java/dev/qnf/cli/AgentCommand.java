@@ -77,7 +77,8 @@ final class AgentCommand implements Callable<Integer> {
             defaultValue = "10")
     int heartbeatSeconds;
 
-    @Option(names = "--site", description = "this node's site (default: default)")
+    @Option(names = "--site", description = "this node's site (default: the site of the join token this node joined "
+            + "with, else default; a node joined with a site-bound token must be in that site)")
     String site;
 
     @Option(names = "--wg-interface", paramLabel = "NAME",
@@ -123,8 +124,19 @@ final class AgentCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("error: --join needs --token and --ca-hash");
                 return 2;
             }
-            Joiner.join(joinUrl, token, caHash, node, tlsDir);
-            spec.commandLine().getOut().println("joined as node " + node + "; certificate in " + tlsDir);
+            Joiner.NodeJoined joined = Joiner.joinNode(joinUrl, token, caHash, node, site, tlsDir);
+            JoinedSite.write(tlsDir, joined.site());
+            spec.commandLine().getOut().println("joined as node " + node
+                    + (joined.site() == null ? "" : " of site " + joined.site()) + "; certificate in " + tlsDir);
+        }
+        String joinedSite = JoinedSite.read(tlsDir);
+        if (site == null) {
+            site = joinedSite;
+        } else if (joinedSite != null && !joinedSite.equals(site)) {
+            spec.commandLine().getErr().println("error: node " + node + " joined site " + joinedSite + " (" + tlsDir
+                    .resolve(JoinedSite.FILE) + "); the control plane refuses it in site " + site + ". To move it, "
+                    + "join again with a token of site " + site + " (qnf token create --site " + site + ")");
+            return 2;
         }
         MeshConfig mesh;
         try {
@@ -135,7 +147,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentConfig config = AgentConfig.builder(node, endpoints).stateDir(stateDir).socket(socket).domain(domain)
                 .addresses(addresses).resync(Duration.ofSeconds(resyncSeconds))
-                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(TlsFiles.in(tlsDir)).mesh(mesh)
+                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(TlsFiles.in(tlsDir)).mesh(mesh).site(site)
                 .metricsListen(listenAddress(metricsListen)).build();
         NodeAgent agent = NodeAgent.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

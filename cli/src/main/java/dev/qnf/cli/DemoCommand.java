@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code qnf demo}: a multi-host, multi-site WireGuard mesh on this machine. Site 1's hosts sit on a "public"
- * segment, its first host a gateway with a public endpoint; every other site is a LAN behind a NAT router. Each
+ * segment, its first host a gateway with a public endpoint; every other site is a LAN behind a NAT router, whose
+ * hosts get their identity only from a join token of their site (as an operator brings a new site in). Each
  * host is a network namespace with its own agent process; each gets one container. The demo waits until every
  * container reaches every other, prints who reaches whom and one node's {@code qnf mesh status}, and removes
  * everything it made.
@@ -70,11 +71,14 @@ final class DemoCommand implements Callable<Integer> {
                             "--public-endpoint", address + ":51820")
                             : mesh.host(node, "ul", address, null, "--site", "s1");
                 } else {
-                    h = mesh.host(node, "lan" + site, "10.7" + site + ".0." + (10 + i), "10.7" + site + ".0.1",
-                            "--site", "s" + site);
+                    // what an operator does to bring in a site: a token of that site, and the agent joins with it
+                    h = mesh.joiningHost(node, "s" + site, "lan" + site, "10.7" + site + ".0." + (10 + i),
+                            "10.7" + site + ".0.1");
                 }
                 out.printf("host %s (site s%d%s): agent started, WireGuard interface %s%n", node, site,
-                        site == 1 ? (i == 1 ? ", gateway, public endpoint" : "") : ", behind NAT", h.wg);
+                        site == 1 ? (i == 1 ? ", gateway, public endpoint" : "")
+                                : ", behind NAT, joined with a token of site s" + site
+                                + " (qnf agent --join " + mesh.joinUrl() + " --token ...)", h.wg);
                 out.flush();
                 all.add(h);
             }

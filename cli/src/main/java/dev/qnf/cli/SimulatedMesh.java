@@ -4,6 +4,8 @@ import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.PolicyFile;
+import dev.qnf.api.json.TokenCreated;
+import dev.qnf.api.json.TokenRequest;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
@@ -26,6 +28,8 @@ import java.util.function.BooleanSupplier;
  * the test's namespace where an in-process control plane (mTLS) listens; hosts as namespaces on a segment, each with
  * its own {@code qnf agent} process and WireGuard interface; NAT routers; containers as namespaces plugged in through
  * a host's CNI socket. Names carry the pid and a tag, and {@link #close} removes everything it made, pass or fail.
+ * A host gets its node identity either from the test's CA directly or, as an operator brings in a new site, only
+ * through {@code qnf agent --join} with a join token over the server's join port ({@link #joiningHost}).
  */
 final class SimulatedMesh implements AutoCloseable {
     static final String NETWORK = "meshnet";
@@ -41,6 +45,7 @@ final class SimulatedMesh implements AutoCloseable {
     ClusterPki pki;
     QnfServer server;
     QnfClient client;
+    private int joinPort;
 
     /** One simulated host: its namespace, agent process and container. */
     final class Host {
@@ -50,6 +55,8 @@ final class SimulatedMesh implements AutoCloseable {
         final String address;
         final Path home;
         final List<String> agentArgs;
+        /** {@code --join URL --token T --ca-hash H} for the first start; null: the identity comes from the CA. */
+        List<String> join;
         Path tls;
         Process agent;
         String containerIp;
@@ -68,18 +75,20 @@ final class SimulatedMesh implements AutoCloseable {
         }
 
         void start() throws IOException {
-            if (tls == null) {
+            if (tls == null && join == null) {
                 tls = pki.issueNode(node, home.resolve("tls")).cert().getParent();
+            } else if (tls == null) {
+                tls = home.resolve("tls");   // filled by the agent's join; it never sees the CA
             }
-            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:CICompilerCount=1",
-                    "-cp", System.getProperty("java.class.path"), "dev.qnf.cli.Qnf",
-                    "agent", "--node", node, "--endpoint", server.apiUrl().toString(), "--state-dir",
+            List<String> cmd = qnf("agent", "--node", node, "--endpoint", server.apiUrl().toString(), "--state-dir",
                     state().toString(), "--tls-dir", tls.toString(), "--socket", DevAgent.socket(home).toString(),
                     "--address", address, "--heartbeat-seconds", "2", "--resync-seconds", "10",
-                    "--wg-interface", wg, "--wg-port", "51820"));
+                    "--wg-interface", wg, "--wg-port", "51820");
             cmd.addAll(agentArgs);
+            if (join != null) {
+                cmd.addAll(join);
+                join = null;   // a restart runs with the identity (and site) it got: the token may be used up
+            }
             Files.createDirectories(home);
             agent = new ProcessBuilder(cmd).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("agent.log").toFile())).start();
@@ -92,6 +101,27 @@ final class SimulatedMesh implements AutoCloseable {
                     agent.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 }
             }
+        }
+
+        /** The command line of a {@code qnf} process in this host's namespace (a small JVM: many run at once). */
+        List<String> qnf(String... args) {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns,
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:CICompilerCount=1",
+                    "-cp", System.getProperty("java.class.path"), "dev.qnf.cli.Qnf"));
+            cmd.addAll(List.of(args));
+            return cmd;
+        }
+
+        /** Runs {@code qnf args...} in this host's namespace to its end: exit code and output. */
+        Run run(Duration timeout, String... args) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(qnf(args)).redirectErrorStream(true).start();
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                throw new IllegalStateException("qnf " + String.join(" ", args) + " still running after " + timeout
+                        + ": " + new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+            }
+            return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
         }
 
         /** `wg show IFNAME what` (the UAPI sockets of every namespace are in one directory). */
@@ -121,6 +151,10 @@ final class SimulatedMesh implements AutoCloseable {
                 return false;
             }
         }
+    }
+
+    /** A finished process: its exit code and its output (stdout and stderr). */
+    record Run(int exit, String output) {
     }
 
     /** @param subnet the first three octets of the public segment, with the dot ("172.31.213.") */
@@ -165,9 +199,11 @@ final class SimulatedMesh implements AutoCloseable {
         sh("ip", "link", "set", rootVeth, "up");
         sh("ip", "-n", underlay, "link", "set", "cp", "master", "ul", "up");
         pki = ClusterPki.create(dir.resolve("ca"), "mesh.qnf");
+        joinPort = freePort();
         server = QnfServer.start(ServerConfig.of("mesh", dir.resolve("server"), "127.0.0.1:" + freePort(),
                 subnet + "254:" + freePort(), Map.of(), false).withTls(pki.issueServer("mesh",
-                dir.resolve("server-tls"), List.of(subnet + "254"))));
+                dir.resolve("server-tls"), List.of(subnet + "254"))).withJoinPort(subnet + "254:" + joinPort,
+                pki.dir()));
         client = QnfClient.connect(pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")), server.apiUrl());
         if (!waitUntil(Duration.ofSeconds(60), () -> client.readiness().ready())) {
             throw new IllegalStateException("the control plane did not become ready within 60 s");
@@ -187,7 +223,13 @@ final class SimulatedMesh implements AutoCloseable {
 
     /** A host on {@code bridge} with {@code address}/24 (default route via {@code gateway} if not null). */
     Host host(String node, String bridge, String address, String gateway, String... agentArgs) throws IOException {
+        return host(node, bridge, address, gateway, null, agentArgs);
+    }
+
+    private Host host(String node, String bridge, String address, String gateway, List<String> join,
+                      String... agentArgs) throws IOException {
         Host h = new Host(node, address, List.of(agentArgs));
+        h.join = join;
         hosts.add(h);
         addNs(h.ns);
         plug(h.ns, "eth0", bridge, address);
@@ -196,6 +238,29 @@ final class SimulatedMesh implements AutoCloseable {
         }
         h.start();
         return h;
+    }
+
+    /**
+     * A host that has nothing but a join token for {@code site} (one use) and the CA pin: its agent's first start
+     * runs {@code qnf agent --join https://<server>:<join port> --token T --ca-hash H}, which gets its certificate
+     * over the join port and puts it in that site (no {@code --site} needed: the token's is taken).
+     */
+    Host joiningHost(String node, String site, String bridge, String address, String gateway, String... agentArgs)
+            throws IOException {
+        TokenCreated t = siteToken(site, 1);
+        return host(node, bridge, address, gateway, List.of("--join", joinUrl(), "--token", t.token(), "--ca-hash",
+                t.caHash()), agentArgs);
+    }
+
+    /** A node join token for {@code site}, valid an hour, as {@code qnf token create --site} makes it. */
+    TokenCreated siteToken(String site, int uses) {
+        return client.createToken(new TokenRequest(3600L, uses, "node", site));
+    }
+
+    /** The server's join port, as a host sees it (on the public segment, through NAT for LAN hosts). */
+    String joinUrl() {
+        // (QnfServer.joinPort() reports loopback/wildcard ports only; this one is bound to the segment's address)
+        return "https://" + subnet + "254:" + joinPort;
     }
 
     /**

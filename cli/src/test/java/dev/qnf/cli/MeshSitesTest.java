@@ -1,7 +1,12 @@
 package dev.qnf.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.qnf.api.client.QnfApiException;
+import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NetworkRequest;
+import dev.qnf.api.json.NodeRequest;
+import dev.qnf.api.json.TokenCreated;
+import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.json.PolicyFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -26,6 +31,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -33,7 +39,8 @@ import static org.awaitility.Awaitility.await;
  * public endpoint), site b's host b1 on a LAN behind a router that masquerades (nft). b1 dials a1 with persistent
  * keepalive and a1 learns b1's address behind the NAT; a2 and b1 cannot reach each other, so their traffic goes
  * through the gateway a1 in both directions. a2's agent serves /metrics (the mesh peer figures), and a second
- * network that stays default deny checks that policies hold across sites.
+ * network that stays default deny checks that policies hold across sites. b1 is what an operator bringing in a new
+ * site starts: {@code qnf agent --join} with a token of site b, no CA material and no {@code --site}.
  */
 @Tag("root")
 class MeshSitesTest {
@@ -57,7 +64,8 @@ class MeshSitesTest {
             a1 = lab.host("a1", "ul", PUBLIC + "1", null, "--site", "a", "--gateway",
                     "--public-endpoint", PUBLIC + "1:51820");
             a2 = lab.host("a2", "ul", PUBLIC + "2", null, "--site", "a", "--metrics-listen", PUBLIC + "2:" + METRICS_PORT);
-            b1 = lab.host("b1", "lanb", LAN_B + "2", LAN_B + "1", "--site", "b", "--wg-keepalive", "5");
+            // site b is new: b1 has only a token of site b and the CA pin, and joins through the NAT
+            b1 = lab.joiningHost("b1", "b", "lanb", LAN_B + "2", LAN_B + "1", "--wg-keepalive", "5");
             for (SimulatedMesh.Host h : List.of(a1, a2, b1)) {
                 lab.container(h);
             }
@@ -83,6 +91,42 @@ class MeshSitesTest {
         assertThat(a1.wg("endpoints")).containsPattern(java.util.regex.Pattern.quote(b1Key) + "\\s+"
                 + java.util.regex.Pattern.quote(PUBLIC + "10") + ":\\d+");
         assertThat(b1.wg("persistent-keepalive")).containsPattern(java.util.regex.Pattern.quote(a1Key) + "\\s+5");
+    }
+
+    @Test
+    void aNodeOfANewSiteJoinsWithASiteTokenAndStaysInThatSite() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> b1.ping(a1) && a2.ping(b1));   // through WireGuard
+        // its identity came from the join port (through the NAT), its site from the token
+        assertThat(TlsFiles.in(b1.tls).load().spiffeId().toString()).isEqualTo("spiffe://mesh.qnf/node/b1");
+        try (var files = java.nio.file.Files.list(b1.tls)) {
+            assertThat(files.map(f -> f.getFileName().toString())).as("its key, certificate, the bundle and its site")
+                    .containsExactlyInAnyOrder("key.pem", "cert.pem", "bundle.pem", "site");
+        }
+        assertThat(lab.client.getNode(b1.node).site()).isEqualTo("b");
+        assertThat(lab.client.listTokens().tokens()).filteredOn(t -> t.redeemedBy().contains("b1")).singleElement()
+                .satisfies(t -> {
+                    assertThat(t.site()).isEqualTo("b");
+                    assertThat(t.usesLeft()).isZero();
+                });
+        // with its own identity it cannot move itself to site a
+        try (QnfClient asB1 = QnfClient.connect(TlsFiles.in(b1.tls), lab.server.apiUrl())) {
+            assertThatThrownBy(() -> asB1.registerNode("b1", new NodeRequest("a", List.of(LAN_B + "2"), null, null)))
+                    .isInstanceOfSatisfying(QnfApiException.class, e -> {
+                        assertThat(e.httpStatus()).isEqualTo(403);
+                        assertThat(e.getMessage()).contains("joined site b");
+                    });
+        }
+        assertThat(lab.client.getNode(b1.node).site()).isEqualTo("b");
+        // an agent that says it is in another site than its token's stops with the reason, the token unspent
+        TokenCreated other = lab.siteToken("b", 1);
+        SimulatedMesh.Run wrong = b1.run(Duration.ofSeconds(90), "agent", "--node", "b9", "--endpoint",
+                lab.server.apiUrl().toString(), "--join", lab.joinUrl(), "--token", other.token(), "--ca-hash",
+                other.caHash(), "--site", "a", "--tls-dir", b1.home.resolve("b9-tls").toString(), "--state-dir",
+                b1.home.resolve("b9-state").toString(), "--socket", b1.home.resolve("b9.sock").toString());
+        assertThat(wrong.exit()).as(wrong.output()).isEqualTo(1);
+        assertThat(wrong.output()).contains("error: INVALID_ARGUMENT", "is for site b, not a");
+        assertThat(lab.client.listTokens().tokens()).filteredOn(t -> other.token().startsWith(t.id())).singleElement()
+                .satisfies(t -> assertThat(t.usesLeft()).isEqualTo(1));
     }
 
     @Test

@@ -34,11 +34,13 @@ import java.util.Objects;
  *                      null only towards a plaintext test server
  * @param mesh          the WireGuard mesh settings, or null for a host without inter-host traffic
  * @param metricsListen where {@code /metrics} is served over HTTP (Prometheus text); null: not served
+ * @param site          the node's site, registered with it (null: the mesh's, else "default"); a node that joined
+ *                      with a site-bound token must give that site, or the control plane refuses its registration
  */
 public record AgentConfig(String node, List<String> endpoints, Path stateDir, Path socket, NetNs hostNs, String domain,
                           Duration resync, Duration heartbeat, int leaseSeconds, List<String> addresses, int dnsPort,
                           Duration apiTimeout, int cniThreads, TlsFiles tls, MeshConfig mesh,
-                          InetSocketAddress metricsListen) {
+                          InetSocketAddress metricsListen, String site) {
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/qnf/agent");
     public static final Path DEFAULT_SOCKET = Path.of("/run/qnf/agent.sock");
 
@@ -78,6 +80,7 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
         private Duration apiTimeout = Duration.ofSeconds(5);
         private int cniThreads = 4;
         private MeshConfig mesh;
+        private String site;
         private InetSocketAddress metricsListen;
 
         private Builder(String node, List<String> endpoints) {
@@ -153,6 +156,12 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
             return this;
         }
 
+        /** The node's site (null: the mesh's, else "default"). */
+        public Builder site(String site) {
+            this.site = site;
+            return this;
+        }
+
         /** Serve {@code /metrics} on this address (port 0: any free port). */
         public Builder metricsListen(InetSocketAddress address) {
             this.metricsListen = address;
@@ -162,7 +171,7 @@ public record AgentConfig(String node, List<String> endpoints, Path stateDir, Pa
         public AgentConfig build() {
             return new AgentConfig(node, endpoints, stateDir, socket, hostNs, domain, resync, heartbeat, leaseSeconds,
                     addresses, dnsPort, apiTimeout, cniThreads, tls, mesh,
-                    metricsListen);
+                    metricsListen, site);
         }
     }
 }

@@ -118,7 +118,7 @@ public final class NodeAgent implements AutoCloseable {
 
     /** What each heartbeat registers: addresses, and with the mesh the public key and endpoints. */
     private NodeRequest registration() {
-        return new NodeRequest(mesh == null ? null : config.mesh().site(),
+        return new NodeRequest(config.site() != null ? config.site() : mesh == null ? null : config.mesh().site(),
                 config.addresses().isEmpty() ? null : config.addresses(),
                 mesh == null ? null : mesh.publicKey().base64(), config.leaseSeconds(),
                 mesh == null ? null : NodeViews.toWire(mesh.advertisement()));

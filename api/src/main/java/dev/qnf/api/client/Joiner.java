@@ -53,14 +53,27 @@ public final class Joiner {
 
     /** {@code joinUrl} {@code https://host:joinPort}; {@code caHash} {@code sha256:<hex>} as {@code qnf token create} printed it. */
     public static TlsFiles join(String joinUrl, String token, String caHash, String name, Path dir) {
+        return joinNode(joinUrl, token, caHash, name, null, dir).files();
+    }
+
+    /** A node's identity after a join, and the site its token bound it to (null: the token has none). */
+    public record NodeJoined(TlsFiles files, String site) {
+    }
+
+    /**
+     * As {@link #join}, saying the node is in {@code site} (null: wherever the token puts it); a token of another
+     * site is refused by the server before it is spent.
+     */
+    public static NodeJoined joinNode(String joinUrl, String token, String caHash, String name, String site,
+                                      Path dir) {
         Pinned pinned = pinnedBundle(joinUrl, caHash);
         KeyPair keys = CertificateAuthority.newKeyPair();
         JoinResponse joined = exchange(joinUrl, pinned.bundle(), new JoinRequest(token, name,
-                Pem.certificateRequest(keys), JoinRole.NODE.lower()));
+                Pem.certificateRequest(keys), JoinRole.NODE.lower(), site));
         X509Certificate cert = certificateFor(joined, keys);
         TlsFiles files = TlsFiles.in(dir);
         files.write(new Identity(keys.getPrivate(), List.of(cert), Pem.decodeCertificates(joined.bundle())));
-        return files;
+        return new NodeJoined(files, joined.site());
     }
 
     /** What a server joining with a token ends with: its identity, the CA it now holds, and the API to ask to be added at. */

@@ -46,6 +46,7 @@ public enum ApiCode {
             case ALREADY_EXISTS -> ALREADY_EXISTS;
             case FAILED_PRECONDITION -> FAILED_PRECONDITION;
             case RESOURCE_EXHAUSTED -> RESOURCE_EXHAUSTED;
+            case PERMISSION_DENIED -> PERMISSION_DENIED;
         };
     }
 

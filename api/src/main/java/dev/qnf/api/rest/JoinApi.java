@@ -37,13 +37,14 @@ public final class JoinApi {
     }
 
     /**
-     * 201 with the certificate (and for a server token the sealed CA key); 404 unknown token or wrong secret, 409
-     * expired, used up or of another role than asked for, 400 bad input.
+     * 201 with the certificate, the token's site (and for a server token the sealed CA key); 404 unknown token or
+     * wrong secret, 409 expired, used up or of another role than asked for, 400 bad input or a site other than the
+     * token's.
      */
     @Post("/v1/join")
     public CompletableFuture<HttpResponse> join(AggregatedHttpRequest req) {
         JoinRequest r = RestBodies.read(req, JoinRequest.class);
-        return exchange.join(r.token(), r.name(), r.csr(), JoinExchange.askedRole(r.role())).thenApply(j ->
+        return exchange.join(r.token(), r.name(), r.csr(), JoinExchange.askedRole(r.role()), r.site()).thenApply(j ->
                 RestBodies.written(true, new JoinResponse(Pem.encodeCertificates(List.of(j.certificate())),
                         Pem.encodeCertificates(j.bundle()), j.id().toString(), j.token().site(), j.caKey())));
     }

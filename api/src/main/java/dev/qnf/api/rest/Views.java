@@ -12,6 +12,7 @@ import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.json.TokenView;
 import dev.qnf.api.json.RevocationView;
+import dev.qnf.api.json.SiteBindingView;
 import dev.qnf.api.node.NodeViews;
 import dev.qnf.api.policy.PolicyViews;
 import dev.qnf.api.service.ClusterInfo;
@@ -27,6 +28,7 @@ import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.policy.Explanation;
 
 import java.time.Instant;
@@ -109,6 +111,8 @@ public final class Views {
             view = audit(a);
         } else if (r instanceof Revocation v) {
             view = revocation(v, null);
+        } else if (r instanceof SiteBinding s) {
+            view = new SiteBindingView(s.node(), s.site(), s.token());
         } else {
             Member m = (Member) r;
             view = new MemberView(m.id(), m.apiAddress(), m.raftAddress());

@@ -289,13 +289,20 @@ public final class FabricService {
      * travels in the command.
      */
     public CompletableFuture<Applied<JoinToken>> redeemToken(JoinTokenText text, String subject) {
-        return redeemToken(text, subject, null);
+        return redeemToken(text, subject, null, null);
     }
 
     /** {@code role}: what the joiner asks to become (null: whatever the token is for). */
     public CompletableFuture<Applied<JoinToken>> redeemToken(JoinTokenText text, String subject, JoinRole role) {
+        return redeemToken(text, subject, role, null);
+    }
+
+    /** {@code site}: where the joining node says it is (null: wherever the token puts it). */
+    public CompletableFuture<Applied<JoinToken>> redeemToken(JoinTokenText text, String subject, JoinRole role,
+                                                             String site) {
         Names.node(subject);
-        return write(new RedeemToken(text.id(), text.secretHash(), clock.millis(), subject, role), JoinToken.class);
+        return write(new RedeemToken(text.id(), text.secretHash(), clock.millis(), subject, role, site),
+                JoinToken.class);
     }
 
     // ------------------------------------------------------------------ plumbing

@@ -61,6 +61,11 @@ public final class JoinExchange {
 
     /** {@code asked}: the role the joiner wants to become; a token of another role is refused unspent. */
     public CompletableFuture<Joined> join(String token, String name, String csrPem, JoinRole asked) {
+        return join(token, name, csrPem, asked, null);
+    }
+
+    /** {@code site}: where the joiner says it is; a token bound to another site is refused unspent (null: any). */
+    public CompletableFuture<Joined> join(String token, String name, String csrPem, JoinRole asked, String site) {
         JoinTokenText text = JoinTokenText.parse(token);
         Names.node(name);
         PublicKey key = CertificateAuthority.requestedKey(Pem.decodeCertificateRequest(csrPem));
@@ -69,7 +74,7 @@ public final class JoinExchange {
                     + "one that does");
         }
         ClusterPki pki = ca.get();
-        return fabric.redeemToken(text, name, asked).thenApply(spent -> {
+        return fabric.redeemToken(text, name, asked, site).thenApply(spent -> {
             JoinToken t = spent.value();
             boolean server = t.role() == JoinRole.SERVER;
             SpiffeId id = server ? SpiffeId.server(pki.trustDomain(), name) : SpiffeId.node(pki.trustDomain(), name);

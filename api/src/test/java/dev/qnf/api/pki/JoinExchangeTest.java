@@ -106,6 +106,45 @@ class JoinExchangeTest {
     }
 
     @Test
+    void aNodeJoinedWithASiteTokenStaysInThatSiteWhoeverWritesItsRecord() {
+        TokenCreated t = admin.createToken(new TokenRequest(600L, 2, "node", "site-b"));
+        // a joiner saying it is elsewhere is refused before the token is spent
+        assertThatThrownBy(() -> Joiner.joinNode(joinUrl(0), t.token(), t.caHash(), "b1", "site-a", dir.resolve("b1")))
+                .isInstanceOfSatisfying(QnfApiException.class, e -> {
+                    assertThat(e.httpStatus()).isEqualTo(400);
+                    assertThat(e.getMessage()).contains("is for site site-b, not site-a");
+                });
+        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+                .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(2));
+
+        Joiner.NodeJoined joined = Joiner.joinNode(joinUrl(0), t.token(), t.caHash(), "b1", null, dir.resolve("b1"));
+        assertThat(joined.site()).as("the site comes with the certificate").isEqualTo("site-b");
+        try (QnfClient node = QnfClient.connect(joined.files(), servers.get(1).apiUrl())) {
+            assertThat(node.registerNode("b1", new NodeRequest("site-b", List.of("10.9.9.8"), null, null)).created())
+                    .isTrue();
+            long revision = admin.getNode("b1").revision();
+            for (String elsewhere : new String[]{"site-a", null}) {   // null: the default site
+                assertThatThrownBy(() -> node.registerNode("b1", new NodeRequest(elsewhere, null, null, null)))
+                        .isInstanceOfSatisfying(QnfApiException.class, e -> {
+                            assertThat(e.httpStatus()).isEqualTo(403);
+                            assertThat(e.code()).isEqualTo("PERMISSION_DENIED");
+                            assertThat(e.getMessage()).contains("node b1 joined site site-b", "may not register");
+                        });
+            }
+            assertThat(admin.getNode("b1").site()).isEqualTo("site-b");
+            assertThat(admin.getNode("b1").revision()).as("refusals change nothing").isEqualTo(revision);
+            // deleting its own record does not free it either
+            node.removeNode("b1");
+            assertThatThrownBy(() -> node.registerNode("b1", new NodeRequest("site-a", null, null, null)))
+                    .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
+        }
+        // the binding is the state's, not the caller's: an admin cannot put the node elsewhere either
+        assertThatThrownBy(() -> admin.registerNode("b1", new NodeRequest("site-a", null, null, null)))
+                .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
+        assertThat(admin.registerNode("b1", new NodeRequest("site-b", null, null, null)).created()).isTrue();
+    }
+
+    @Test
     void aSingleUseTokenUsedTwiceWorksOnce() {
         TokenCreated t = token(600, 1);
         Joiner.join(joinUrl(0), t.token(), t.caHash(), "twice-a", dir.resolve("twice-a"));

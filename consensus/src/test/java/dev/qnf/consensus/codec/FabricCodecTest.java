@@ -9,6 +9,7 @@ import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.RevokeNode;
 import dev.qnf.fabric.model.AuditEntry;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.command.CreateNetwork;
 import dev.qnf.fabric.command.CreateToken;
 import dev.qnf.fabric.command.DeleteToken;
@@ -94,7 +95,8 @@ class FabricCodecTest {
     static final List<Resource> RESOURCES = List.of(DUAL, PLAIN, ENDPOINT, BARE, NODE, BLOCK, POOL, MEMBER, POLICY,
             IDENTITY, DEFAULT, TOKEN, FRESH_TOKEN,
             new AuditEntry(7, "spiffe://c/user/admin", "create-network", "network/blue", 1_700_000_000_000L, 42),
-            new Revocation("node-a.example", "", 1_700_000_000_000L));
+            new Revocation("node-a.example", "", 1_700_000_000_000L),
+            new SiteBinding("node-b", "rack-1", "abc123"));
 
     static final List<Command> COMMANDS = List.of(
             new CreateNetwork(DUAL),
@@ -113,6 +115,8 @@ class FabricCodecTest {
             new LabelEndpoint("blue", "c0ffee:1", Map.of("tier", "front"), List.of("legacy")),
             new CreateToken(FRESH_TOKEN),
             new RedeemToken("abc123", JoinToken.hashOf("0123456789abcdef"), 1_699_999_999_000L, "node-b"),
+            new RedeemToken("abc123", JoinToken.hashOf("0123456789abcdef"), 1_699_999_999_000L, "node-c",
+                    JoinRole.NODE, "rack-1"),
             new DeleteToken("abc123"),
             new Attributed("spiffe://c/node/node-a.example", 1_700_000_000_000L, new RegisterNode(NODE)),
             new RevokeNode("node-a.example", "0a1b", 1_700_000_000_000L));
@@ -122,7 +126,8 @@ class FabricCodecTest {
             new Reply.Ok(null, false),
             new Reply.Ok(DUAL, false),
             new Reply.Rejected(ErrorCode.ALREADY_EXISTS, "10.1.0.0/16 overlaps network x's 10.0.0.0/8"),
-            new Reply.Rejected(ErrorCode.RESOURCE_EXHAUSTED, "no \"free\" address"));
+            new Reply.Rejected(ErrorCode.RESOURCE_EXHAUSTED, "no \"free\" address"),
+            new Reply.Rejected(ErrorCode.PERMISSION_DENIED, "node b1 joined site b"));
 
     @Test
     void everyCommandTypeRoundTrips() {

@@ -15,6 +15,7 @@ public record ResourceKey(String kind, String name) implements Comparable<Resour
     public static final String JOIN_TOKEN = "join-token";
     public static final String AUDIT = "audit";
     public static final String REVOCATION = "revocation";
+    public static final String SITE_BINDING = "site-binding";
 
     public static ResourceKey parse(String text) {
         int slash = text.indexOf('/');

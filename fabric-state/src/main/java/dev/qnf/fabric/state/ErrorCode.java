@@ -6,5 +6,7 @@ public enum ErrorCode {
     NOT_FOUND,
     ALREADY_EXISTS,
     FAILED_PRECONDITION,
-    RESOURCE_EXHAUSTED
+    RESOURCE_EXHAUSTED,
+    /** The state forbids this write whoever asks (a node record outside the site its join token bound it to). */
+    PERMISSION_DENIED
 }

@@ -12,6 +12,7 @@ import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.model.ResourceKey;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.fabric.net.IpAddress;
@@ -35,7 +36,7 @@ import java.util.Optional;
 public final class FabricImage {
     private static final FabricImage EMPTY = new FabricImage(0, TreePMap.empty(), TreePMap.empty(),
             TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY, TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty());
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
 
     private final long revision;
     private final PMap<String, Network> networks;
@@ -52,12 +53,14 @@ public final class FabricImage {
     /** The audit trail by sequence number (bounded, see {@link AuditTrail}). */
     private final PMap<Long, AuditEntry> audit;
     private final PMap<String, Revocation> revocations;
+    /** Site bindings by node name. */
+    private final PMap<String, SiteBinding> siteBindings;
 
     private FabricImage(long revision, PMap<String, Network> networks, PMap<String, PMap<String, Endpoint>> endpoints,
                         PMap<String, Node> nodes, PMap<String, PMap<Cidr, Block>> blocks,
                         PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used,
                         PolicyState policy, PMap<String, JoinToken> tokens, PMap<Long, AuditEntry> audit,
-                        PMap<String, Revocation> revocations) {
+                        PMap<String, Revocation> revocations, PMap<String, SiteBinding> siteBindings) {
         this.revision = revision;
         this.networks = networks;
         this.endpoints = endpoints;
@@ -69,6 +72,7 @@ public final class FabricImage {
         this.tokens = tokens;
         this.audit = audit;
         this.revocations = revocations;
+        this.siteBindings = siteBindings;
     }
 
     public static FabricImage empty() {
@@ -91,7 +95,7 @@ public final class FabricImage {
             }
         }
         return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy, b.tokens,
-                b.audit, b.revocations);
+                b.audit, b.revocations, b.siteBindings);
     }
 
     public long revision() {
@@ -227,6 +231,11 @@ public final class FabricImage {
         return revocations.values();
     }
 
+    /** The site {@code node} joined into with a site-bound token, if it did. */
+    public Optional<SiteBinding> siteBinding(String node) {
+        return Optional.ofNullable(siteBindings.get(node));
+    }
+
     public List<Resource> resources() {
         List<Resource> all = new ArrayList<>(networks.values());
         endpoints.values().forEach(m -> all.addAll(m.values()));
@@ -239,6 +248,7 @@ public final class FabricImage {
         all.addAll(tokens.values());
         all.addAll(audit.values());
         all.addAll(revocations.values());
+        all.addAll(siteBindings.values());
         return all;
     }
 
@@ -254,6 +264,7 @@ public final class FabricImage {
         counts.put(ResourceKey.JOIN_TOKEN, tokens.size());
         counts.put(ResourceKey.AUDIT, audit.size());
         counts.put(ResourceKey.REVOCATION, revocations.size());
+        counts.put(ResourceKey.SITE_BINDING, siteBindings.size());
         return counts;
     }
 
@@ -284,6 +295,7 @@ public final class FabricImage {
         PMap<String, JoinToken> tokens;
         PMap<Long, AuditEntry> audit;
         PMap<String, Revocation> revocations;
+        PMap<String, SiteBinding> siteBindings;
 
         Builder(FabricImage from) {
             networks = from.networks;
@@ -296,6 +308,7 @@ public final class FabricImage {
             tokens = from.tokens;
             audit = from.audit;
             revocations = from.revocations;
+            siteBindings = from.siteBindings;
         }
 
         void put(Resource r) {
@@ -318,6 +331,8 @@ public final class FabricImage {
                 audit = audit.plus(a.seq(), a);
             } else if (r instanceof Revocation v) {
                 revocations = revocations.plus(v.node(), v);
+            } else if (r instanceof SiteBinding s) {
+                siteBindings = siteBindings.plus(s.node(), s);
             } else {
                 policy = policy.put(r);
             }
@@ -331,6 +346,7 @@ public final class FabricImage {
                 case ResourceKey.JOIN_TOKEN -> tokens = tokens.minus(key.name());
                 case ResourceKey.AUDIT -> audit = audit.minus(Long.parseLong(key.name()));
                 case ResourceKey.REVOCATION -> revocations = revocations.minus(key.name());
+                case ResourceKey.SITE_BINDING -> siteBindings = siteBindings.minus(key.name());
                 case ResourceKey.POLICY, ResourceKey.IDENTITY, ResourceKey.POLICY_DEFAULT -> policy = policy.delete(key);
                 case ResourceKey.ENDPOINT -> {
                     String[] parts = split(key);

@@ -28,6 +28,7 @@ import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.net.IpAddress;
 import dev.qnf.fabric.policy.PolicyEngine;
 
@@ -223,6 +224,12 @@ public final class FabricMachine {
     }
 
     private static Decision registerNode(FabricImage image, Node node) {
+        Optional<SiteBinding> bound = image.siteBinding(node.name());
+        if (bound.isPresent() && !bound.get().site().equals(node.site())) {
+            return Decision.rejected(ErrorCode.PERMISSION_DENIED, "node " + node.name() + " joined site "
+                    + bound.get().site() + " with join token " + bound.get().token() + " and may not register in site "
+                    + node.site() + " (to move it, join it again with a token of that site)");
+        }
         Optional<Node> existing = image.node(node.name());
         if (existing.isPresent() && existing.get().equals(node)) {
             return new Decision(List.of(), Reply.ok(node, false));
@@ -363,6 +370,10 @@ public final class FabricMachine {
                     + token.role().lower() + ", not a " + c.role().lower() + " (qnf token create --role "
                     + c.role().lower() + ")");
         }
+        if (token.role() == JoinRole.NODE && token.site() != null && c.site() != null && !c.site().equals(token.site())) {
+            return Decision.rejected(ErrorCode.INVALID_ARGUMENT, "join token " + token.id() + " is for site "
+                    + token.site() + ", not " + c.site() + " (leave the site out to take the token's)");
+        }
         if (c.nowMillis() >= token.expiresAtMillis()) {
             return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "join token " + token.id() + " has expired");
         }
@@ -374,7 +385,12 @@ public final class FabricMachine {
             return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "node " + c.subject() + " is revoked (qnf node revoke)");
         }
         JoinToken used = token.redeemedBy(c.subject());
-        return new Decision(List.of(new Change.Put(used)), Reply.ok(used, false));
+        List<Change> changes = new ArrayList<>(List.of(new Change.Put(used)));
+        if (token.role() == JoinRole.NODE && token.site() != null) {
+            // the node is in the token's site from now on: its registrations elsewhere are refused (registerNode)
+            changes.add(new Change.Put(new SiteBinding(c.subject(), token.site(), token.id())));
+        }
+        return new Decision(changes, Reply.ok(used, false));
     }
 
     private static Decision deleteToken(FabricImage image, String id) {
