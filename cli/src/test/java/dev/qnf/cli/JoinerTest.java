@@ -16,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Regression for a bug the chaos suite found (kill-majority of members that had joined through each other): a
@@ -39,7 +40,9 @@ class JoinerTest {
         CompletableFuture<Boolean> added = Joiner.start(URI.create("http://127.0.0.1:" + port), null, "n4", "10.0.0.4:7411",
                 new PrintStream(log, true, StandardCharsets.UTF_8), Duration.ofMillis(100), Duration.ofMillis(400));
 
-        Thread.sleep(1_000); // nothing listens yet: the joiner keeps trying instead of giving up
+        // nothing listens yet: the joiner keeps trying instead of giving up (waits for a failed attempt rather than a
+        // fixed second, which a loaded machine spent creating the client before the first attempt)
+        await().atMost(Duration.ofSeconds(30)).until(() -> log.toString(StandardCharsets.UTF_8).contains("retrying"));
         assertThat(added).isNotDone();
         CopyOnWriteArrayList<String> bodies = new CopyOnWriteArrayList<>();
         fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
