@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -19,7 +20,7 @@ public final class CaCache {
     private final CaPassphrase passphrase;
     private volatile Loaded loaded;
 
-    private record Loaded(List<FileTime> stamps, ClusterPki pki) {
+    private record Loaded(List<Object> stamps, ClusterPki pki) {
     }
 
     public CaCache(Path dir, CaPassphrase passphrase) {
@@ -33,7 +34,7 @@ public final class CaCache {
 
     /** The CA as its files now are. */
     public ClusterPki get() {
-        List<FileTime> stamps = stamps();
+        List<Object> stamps = stamps();
         Loaded current = loaded;
         if (current == null || !current.stamps().equals(stamps)) {
             current = new Loaded(stamps, ClusterPki.load(dir, Clock.systemUTC(), passphrase));
@@ -42,12 +43,19 @@ public final class CaCache {
         return current.pki();
     }
 
-    private List<FileTime> stamps() {
-        List<FileTime> stamps = new ArrayList<>();
+    /** Per file its inode and modification time: files are replaced by a rename (a new inode) when rewritten. */
+    private List<Object> stamps() {
+        List<Object> stamps = new ArrayList<>();
         for (String name : List.of(ClusterPki.CA_CERT, ClusterPki.CA_KEY, TlsFiles.BUNDLE)) {
             Path file = dir.resolve(name);
             try {
-                stamps.add(Files.exists(file) ? Files.getLastModifiedTime(file) : FileTime.fromMillis(0));
+                if (Files.exists(file)) {
+                    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                    stamps.add(a.fileKey());
+                    stamps.add(a.lastModifiedTime());
+                } else {
+                    stamps.add(FileTime.fromMillis(0));
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }

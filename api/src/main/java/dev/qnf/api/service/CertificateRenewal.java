@@ -2,6 +2,7 @@ package dev.qnf.api.service;
 
 import dev.qnf.api.errors.ApiCode;
 import dev.qnf.api.errors.ApiException;
+import dev.qnf.api.pki.CaCache;
 import dev.qnf.api.pki.CaPassphrase;
 import dev.qnf.api.pki.CertificateAuthority;
 import dev.qnf.api.pki.ClusterPki;
@@ -34,8 +35,7 @@ public final class CertificateRenewal {
     private static final Logger log = LoggerFactory.getLogger(CertificateRenewal.class);
 
     private final FabricService fabric;
-    private final Path caDir;
-    private final CaPassphrase passphrase;
+    private final CaCache ca;
     private final Clock clock;
 
     /**
@@ -44,8 +44,8 @@ public final class CertificateRenewal {
      */
     public CertificateRenewal(FabricService fabric, Path caDir, CaPassphrase passphrase, Clock clock) {
         this.fabric = fabric;
-        this.caDir = caDir;
-        this.passphrase = passphrase == null ? CaPassphrase.none() : passphrase;
+        // opened once, not per request: an encrypted key costs ~1 s of PBKDF2 to open (see CaCache)
+        this.ca = caDir == null ? null : new CaCache(caDir, passphrase == null ? CaPassphrase.none() : passphrase);
         this.clock = clock;
     }
 
@@ -63,11 +63,11 @@ public final class CertificateRenewal {
             throw new ApiException(ApiCode.UNAUTHENTICATED, "the certificate of " + id + " has expired: get a new "
                     + "identity (a join token) instead");
         }
-        if (caDir == null || !ClusterPki.exists(caDir)) {
+        if (ca == null || !ca.exists()) {
             throw new ApiException(ApiCode.FAILED_PRECONDITION, "this server holds no cluster CA key; renew through "
                     + "one that does");
         }
-        ClusterPki pki = ClusterPki.load(caDir, clock, passphrase);
+        ClusterPki pki = ca.get().withClock(clock);
         Duration lifetime = min(CertificateAuthority.lifetimeOf(presented), CertificateAuthority.DEFAULT_LEAF_LIFETIME);
         List<String> hosts = id.kind() == SpiffeId.Kind.SERVER ? CertificateAuthority.hostsOf(presented) : List.of();
         return notRevoked(id).thenApply(ignored -> {

@@ -76,6 +76,18 @@ class CaKeyAtRestTest {
     }
 
     @Test
+    void theCacheOpensTheKeyOnceAndAgainOnlyWhenTheFilesChange() {
+        ClusterPki created = ClusterPki.create(dir.resolve("ca"), "rest.qnf", Clock.systemUTC(), PASSPHRASE);
+        CaCache cache = new CaCache(dir.resolve("ca"), PASSPHRASE);
+        ClusterPki first = cache.get();
+        assertThat(cache.get()).isSameAs(first);
+        ClusterPki other = ClusterPki.create(dir.resolve("other"), "rest.qnf");
+        created.trusting(List.of(other.ca().certificate()));   // a rotation's first step rewrites the bundle
+        assertThat(cache.get()).isNotSameAs(first);
+        assertThat(cache.get().bundle()).contains(other.ca().certificate());
+    }
+
+    @Test
     void aSealedKeyOpensOnlyWithItsTokenSecretAndContext() {
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "rest.qnf");
         String context = CaKeyEnvelope.context("abcdef", "s2");
