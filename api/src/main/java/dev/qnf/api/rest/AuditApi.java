@@ -37,7 +37,8 @@ public final class AuditApi {
             } else {
                 try {
                     millis = Instant.parse(s).toEpochMilli();
-                } catch (DateTimeParseException e) {
+                } catch (DateTimeParseException | ArithmeticException e) {
+                    // ArithmeticException: a valid instant beyond what epoch milliseconds hold (year ±292 million)
                     throw ApiException.invalid("since must be a revision or an ISO-8601 time such as "
                             + "2026-01-01T00:00:00Z, not '" + s + "'");
                 }

@@ -89,7 +89,9 @@ class ApiFuzzTest {
         TestPki pki = TestPki.create(dir);
         ServerConfig config = ServerConfig.of("s1", dir.resolve("data"), "127.0.0.1:" + Ports.free(),
                 "127.0.0.1:" + Ports.free(), null, false);
-        server = QnfServer.start(pki.secure(config));
+        // with a join port (whose CA also signs renewals), so that /v1/join and /v1/certificates/renew are fuzzed too
+        server = QnfServer.start(pki.secure(config).withJoinPort("127.0.0.1:" + Ports.free(),
+                pki.pki().copyTo(dir.resolve("ca-copy")).dir()));
         ReloadingIdentity admin = ReloadingIdentity.of(pki.admin());
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(Tls.clientContext(admin))
                 .sslParameters(Tls.clientParameters()).connectTimeout(Duration.ofSeconds(5)).build();
@@ -106,7 +108,17 @@ class ApiFuzzTest {
         expectOk(send("PUT", "/v1/nodes/" + NODE, "application/json", "{\"addresses\":[\"10.1.1.1\"]}"));
         expectOk(send("POST", "/v1/networks/" + NET + "/allocations", "application/json",
                 "{\"endpoint\":\"" + ENDPOINT + "\",\"node\":\"" + NODE + "\"}"));
+        HttpResponse<String> token = send("POST", "/v1/tokens", "application/json",
+                "{\"ttlSeconds\":86400,\"uses\":1000,\"role\":\"node\"}");
+        expectOk(token);
+        joinToken = JSON.readTree(token.body()).get("token").asText();
     }
+
+    /** A join token with many uses: some join requests are valid and spend one (the success path is fuzzed too). */
+    static String joinToken;
+    /** A valid certificate request, for the join and renewal templates. */
+    static final String CSR = dev.qnf.api.pki.Pem.certificateRequest(
+            dev.qnf.api.pki.CertificateAuthority.newKeyPair());
 
     @AfterAll
     static void stop() {
@@ -122,7 +134,10 @@ class ApiFuzzTest {
     // ---------------------------------------------------------------- REST
 
     /** One REST write (or a query taking user input) with its valid-looking body template. */
-    private record Route(String method, String path, String template) {
+    private record Route(String method, String path, String template, boolean onJoinPort) {
+        Route(String method, String path, String template) {
+            this(method, path, template, false);
+        }
     }
 
     private static List<Route> routes(FuzzValues v) {
@@ -163,7 +178,16 @@ class ApiFuzzTest {
                 new Route("DELETE", "/v1/cluster/members/" + v.badSegment(), null),
                 new Route("GET", "/v1/policy/explain?from=" + v.badSegment() + "&to=" + v.badSegment() + "&port="
                         + v.badSegment() + "&proto=" + v.badSegment(), null),
-                new Route("GET", "/v1/networks/" + v.badSegment() + "/allocations?stale=" + v.badSegment(), null));
+                new Route("GET", "/v1/networks/" + v.badSegment() + "/allocations?stale=" + v.badSegment(), null),
+                new Route("POST", "/v1/nodes/" + (v.chance(50) ? "fz-rv" : v.badSegment()) + "/revoke",
+                        "{\"serial\":\"4f3a9c\"}"),
+                new Route("GET", "/v1/audit?since=" + v.badSince() + (v.chance(50) ? "&who=" + v.badSegment() : ""),
+                        null),
+                new Route("GET", "/v1/audit?who=" + v.badSegment() + (v.chance(30) ? "&who=" + v.badSegment() : ""),
+                        null),
+                new Route("POST", "/v1/certificates/renew", "{\"csr\":" + quoted(CSR) + "}"),
+                new Route("POST", "/v1/join", "{\"token\":" + quoted(v.chance(40) ? joinToken : "abcdef.0123456789abcdef")
+                        + ",\"name\":\"fz-j\",\"csr\":" + quoted(CSR) + "}", true));
     }
 
     @Test
@@ -176,7 +200,7 @@ class ApiFuzzTest {
             String body = route.template() == null ? (v.chance(20) ? "{}" : null) : body(v, route.template());
             String type = v.chance(90) ? "application/json" : v.pick(new String[]{"text/plain",
                     "application/x-www-form-urlencoded", "application/json; charset=latin1"});
-            hash = check(i, route.method(), route.path(), type, body, hash);
+            hash = check(i, route, route.path(), type, body, hash);
         }
         assertThat(tally).as("the fuzzer reached validation").containsKeys("rest 400", "rest 404");
     }
@@ -207,20 +231,21 @@ class ApiFuzzTest {
                 continue;
             }
             for (String body : bodies) {
-                hash = check(i++, route.method(), route.path().replaceAll("/[^/]*%[^/]*", "/" + NET),
+                hash = check(i++, route, route.path().replaceAll("/[^/]*%[^/]*", "/" + NET),
                         "application/json", body, hash);
             }
         }
     }
 
     /** Sends one request and checks the answer; returns the state hash to compare the next request against. */
-    private static String check(int i, String method, String path, String type, String body, String before)
+    private static String check(int i, Route route, String path, String type, String body, String before)
             throws Exception {
-        String what = "seed " + seed + " #" + i + ": " + method + " " + path + " " + type + " body="
-                + abbreviate(body);
+        String method = route.method();
+        String what = "seed " + seed + " #" + i + ": " + method + " " + path + (route.onJoinPort() ? " (join port)" : "")
+                + " " + type + " body=" + abbreviate(body);
         HttpResponse<String> answer;
         try {
-            answer = send(method, path, type, body);
+            answer = send(route.onJoinPort() ? joinUrl() : server.apiUrl(), method, path, type, body);
         } catch (java.net.http.HttpTimeoutException e) {
             throw new AssertionError("no answer within " + ANSWER_WITHIN + " — " + what, e);
         } catch (IOException e) {
@@ -231,6 +256,9 @@ class ApiFuzzTest {
         }
         int status = answer.statusCode();
         tally.merge("rest " + status, 1, Integer::sum);
+        if (route.onJoinPort()) {
+            tally.merge("join port " + status, 1, Integer::sum);
+        }
         if (status >= 500 || status < 200 || (status >= 300 && status < 400)) {
             fail("status " + status + " " + abbreviate(answer.body()) + " — " + what);
         }
@@ -245,7 +273,16 @@ class ApiFuzzTest {
 
     private static HttpResponse<String> send(String method, String path, String type, String body)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.apiUrl() + path)).timeout(ANSWER_WITHIN)
+        return send(server.apiUrl(), method, path, type, body);
+    }
+
+    private static String joinUrl() {
+        return "https://127.0.0.1:" + server.joinPort();
+    }
+
+    private static HttpResponse<String> send(String base, String method, String path, String type, String body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(ANSWER_WITHIN)
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (type != null && body != null) {
@@ -358,6 +395,13 @@ class ApiFuzzTest {
         HttpResponse<String> member = send("POST", "/v1/cluster/members", "application/json",
                 "{\"id\":\"s9\",\"address\":\"00:11:22:33:44:55\"}");
         assertThat(member.statusCode()).as(member.body()).isEqualTo(400);
+        // 5. an audit ?since= instant past what epoch milliseconds hold was an ArithmeticException: 500 (seed
+        //    1375150118 #135)
+        for (String since : List.of("-999999999-01-01T00:00:00Z", "+999999999-12-31T23:59:59Z")) {
+            HttpResponse<String> audit = send("GET", "/v1/audit?since=" + java.net.URLEncoder.encode(since,
+                    StandardCharsets.UTF_8), null, null);
+            assertThat(audit.statusCode()).as(since + " → " + audit.body()).isEqualTo(400);
+        }
         assertThat(stateHash()).isEqualTo(hash);
     }
 

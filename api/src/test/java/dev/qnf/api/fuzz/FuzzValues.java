@@ -27,6 +27,13 @@ final class FuzzValues {
     private static final long[] BAD_NUMBERS = {-1, 0, 1, 65535, 65536, 70_000, Integer.MAX_VALUE,
             Integer.MIN_VALUE, 2_147_483_648L, Long.MAX_VALUE, Long.MIN_VALUE, 129, 33, 7, 128};
 
+    /** Values of {@code ?since=} (a revision or an ISO-8601 time) at and over the edges of both. */
+    private static final String[] BAD_SINCE = {"-1", "0", "9223372036854775807", "9223372036854775808",
+            "99999999999999999999999", "1e3", "0x10", "+5", " 12", "\u0663", "2026-13-01T00:00:00Z",
+            "2026-01-01T00:00:00+25:00", "2026-01-01", "2026-01-01T00:00:00", "+1000000-01-01T00:00:00Z",
+            "+999999999-12-31T23:59:59Z", "-999999999-01-01T00:00:00Z", "-292275055-05-16T16:47:04Z",
+            "1970-01-01T00:00:00Z", "yesterday", "now"};
+
     private final Random random;
 
     FuzzValues(Random random) {
@@ -51,6 +58,13 @@ final class FuzzValues {
 
     String badText() {
         return chance(85) ? pick(BAD_TEXT) : randomText(random.nextInt(40));
+    }
+
+    /** A hostile {@code since} value, URL-encoded for a query. */
+    String badSince() {
+        String s = chance(70) ? pick(BAD_SINCE) : badText();
+        return java.net.URLEncoder.encode(s.length() > 4000 ? s.substring(0, 300) : s,
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** A text that is a bad path segment yet still a valid URI segment. */
