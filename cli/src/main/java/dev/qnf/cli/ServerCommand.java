@@ -195,7 +195,8 @@ final class ServerCommand implements Callable<Integer> {
             joined = dev.qnf.api.client.Joiner.joinServer(joinUrl, token, caHash, id, identity.files().cert().getParent(),
                     identity.passphrase());
         } catch (QnfApiException e) {
-            throw new JoinFailedException("the cluster at " + joinUrl + " refused the token: " + e.code() + ": "
+            throw new JoinFailedException(e.httpStatus() == 0 ? "cannot reach the join port " + joinUrl + ": "
+                    + e.getMessage() : "the cluster at " + joinUrl + " refused the token: " + e.code() + ": "
                     + e.getMessage());
         } catch (CaKeyException | IllegalStateException e) {
             throw new JoinFailedException("joining through " + joinUrl + " failed: " + e.getMessage());

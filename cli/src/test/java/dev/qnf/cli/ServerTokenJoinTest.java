@@ -76,7 +76,11 @@ class ServerTokenJoinTest {
 
     /** {@code qnf server --id ID ...more} on fresh ports, with a join port, in this JVM. */
     ServerCommand.Running start(String id, String... more) throws Exception {
-        int base = Ports.freeBase(3);
+        return start(id, Ports.freeBase(3), more);
+    }
+
+    /** The same on the ports base+1 (Raft), base+2 (API), base+3 (join port): a restart uses its old ones. */
+    ServerCommand.Running start(String id, int base, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("--id", id, "--data", dir.resolve(id).toString(),
                 "--raft", "127.0.0.1:" + (base + 1), "--api", "127.0.0.1:" + (base + 2),
                 "--join-port", "127.0.0.1:" + (base + 3)));
@@ -128,7 +132,9 @@ class ServerTokenJoinTest {
         assertThat(dir.resolve("wrong/pki/ca/ca.key")).doesNotExist();
 
         TokenCreated t2 = token("server");
-        ServerCommand.Running s2 = start("s2", "--join", joinUrl(first), "--token", t2.token(), "--ca-hash", pin);
+        int s2Ports = Ports.freeBase(3);
+        String[] s2Args = {"--join", joinUrl(first), "--token", t2.token(), "--ca-hash", pin};
+        ServerCommand.Running s2 = start("s2", s2Ports, s2Args);
         TokenCreated t3 = token("server");
         // s3 joins through s2, which holds the CA only because it joined with a token
         ServerCommand.Running s3 = start("s3", "--join", joinUrl(s2) + "/", "--token", t3.token(), "--ca-hash", pin,
@@ -155,6 +161,17 @@ class ServerTokenJoinTest {
         try (QnfClient viaS2 = QnfClient.connect(TlsFiles.in(dir.resolve("admin")), s2.server().apiUrl())) {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                     .untilAsserted(() -> assertThat(viaS2.getNetwork("joined", true).name()).isEqualTo("joined"));
+        }
+
+        // restarted with the same command line (its token now spent), s2 uses its identity and is a member again
+        s2.close();
+        running.remove(s2);
+        s2 = start("s2", s2Ports, s2Args);
+        assertThat(s2.added().get(120, TimeUnit.SECONDS)).isTrue();
+        try (QnfClient viaS2 = QnfClient.connect(TlsFiles.in(dir.resolve("admin")), s2.server().apiUrl())) {
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(viaS2.createNetwork(NetworkRequest.of("after-restart", "10.78.0.0/24")).created())
+                            .isTrue());
         }
 
         // a joined server signs a node's join itself: it holds the CA key
