@@ -300,6 +300,22 @@ final class SimulatedMesh implements AutoCloseable {
         return s.add(name, labels).path("ips").get(0).path("address").asText().replaceAll("/.*", "");
     }
 
+    /**
+     * A container on {@code h} in a dual-stack {@code network}: namespace qnf-demo-NAME; returns its IPv6 address.
+     * Removed by {@link #close} like the others.
+     */
+    String container6(Host h, String network, String name) throws IOException, InterruptedException {
+        DemoSandboxes s = DemoSandboxes.install(h.home, network);
+        sandboxes.add(s);
+        for (var ip : s.add(name).path("ips")) {
+            String address = ip.path("address").asText().replaceAll("/.*", "");
+            if (address.contains(":")) {
+                return address;
+            }
+        }
+        throw new IllegalStateException("container " + name + " got no IPv6 address in " + network);
+    }
+
     private void plug(String ns, String ifname, String bridge, String address) {
         String outer = "v" + Integer.toHexString((ns + ifname).hashCode());
         sh("ip", "link", "add", ifname, "netns", ns, "type", "veth", "peer", "name", outer, "netns", underlay);

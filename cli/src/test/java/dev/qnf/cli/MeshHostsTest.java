@@ -1,6 +1,9 @@
 package dev.qnf.cli;
 
+import dev.qnf.agent.sys.NetNs;
+import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.NodeView;
+import dev.qnf.api.json.PolicyFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,11 +17,15 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -117,8 +124,66 @@ class MeshHostsTest {
         assertThat(packets).allSatisfy(l -> assertThat(l).matches(".*\\.51820 > .*\\.51820: UDP.*"));
     }
 
+    /**
+     * IPv6 across hosts: a container's address carries the network's /64, so it solicits a container on another
+     * host on its own bridge; the bridge answers by proxy NDP (one entry per remote address, kept by the mesh plane)
+     * and the host routes the packet into the tunnel by the remote node's IPv6 block.
+     */
     @Test
     @Order(2)
+    void ipv6CrossesHostsThroughTheTunnel() throws Exception {
+        String network = "mesh6";
+        lab.client.createNetwork(new NetworkRequest(network, "10.214.0.0/16", "fd00:214::/64", null, null, null, false,
+                24, null, null, null));
+        lab.client.applyPolicies(new PolicyFile(List.of(), Map.of(network, "allow"), List.of()));
+        String six1 = "six1" + lab.tag;
+        String six2 = "six2" + lab.tag;
+        String a = lab.container6(h1, network, six1);
+        String b = lab.container6(h2, network, six2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ping6(six1, b) && ping6(six2, a));
+        // h2's bridge answers for h1's container (and the other way round); h3 has no container there, no entries
+        assertThat(sh("ip", "netns", "exec", h2.ns, "ip", "-6", "neigh", "show", "proxy")).contains(a);
+        assertThat(sh("ip", "netns", "exec", h1.ns, "ip", "-6", "neigh", "show", "proxy")).contains(b);
+        assertThat(sh("ip", "netns", "exec", h3.ns, "ip", "-6", "neigh", "show", "proxy")).doesNotContain(a, b);
+        // TCP over IPv6, sockets opened inside the containers' namespaces
+        NetNs ns1 = NetNs.named("qnf-demo-" + six1);
+        NetNs ns2 = NetNs.named("qnf-demo-" + six2);
+        try (ServerSocket server = ns2.run(() -> new ServerSocket(7002, 1, InetAddress.getByName(b)))) {
+            server.setSoTimeout(20_000);
+            CompletableFuture<String> received = CompletableFuture.supplyAsync(() -> {
+                try (Socket in = server.accept()) {
+                    return new String(in.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            try (Socket out = ns1.run(() -> {
+                Socket s = new Socket();
+                s.connect(new InetSocketAddress(InetAddress.getByName(b), 7002), 10_000);
+                return s;
+            })) {
+                out.getOutputStream().write((MARKER + "-tcp6").getBytes(StandardCharsets.US_ASCII));
+            }
+            assertThat(received.get(30, TimeUnit.SECONDS)).isEqualTo(MARKER + "-tcp6");
+        }
+        // a container that leaves takes its proxy entry with it
+        lab.client.release(network, lab.client.listAllocations(network).allocations().stream()
+                .filter(v -> b.equals(v.ip6())).findFirst().orElseThrow().endpoint());
+        await().atMost(Duration.ofSeconds(10)).until(() -> !sh("ip", "netns", "exec", h1.ns, "ip", "-6", "neigh",
+                "show", "proxy").contains(b));
+    }
+
+    private static boolean ping6(String fromContainer, String to) {
+        try {
+            sh("ip", "netns", "exec", "qnf-demo-" + fromContainer, "ping", "-6", "-c", "1", "-W", "2", to);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
+    @Test
+    @Order(3)
     void restartingOneAgentDoesNotInterruptTheOthers() throws Exception {
         CompletableFuture<String> pings = CompletableFuture.supplyAsync(() ->
                 h1.inContainer("ping", "-c", "40", "-i", "0.25", "-W", "1", h2.containerIp));
@@ -130,7 +195,7 @@ class MeshHostsTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aRotatedKeyIsPublishedAndTrafficResumes() {
         String before = lab.client.getNode(h2.node).publicKey();
         assertThat(Qnf.run("node", "rotate-key", "--state-dir", h2.state().toString())).isZero();
@@ -142,7 +207,7 @@ class MeshHostsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aRemovedNodeLosesItsTunnelsWithinFiveSeconds() throws Exception {
         h3.stop(); // its agent would register it again; the data plane stays as it was
         String key = lab.client.getNode(h3.node).publicKey();

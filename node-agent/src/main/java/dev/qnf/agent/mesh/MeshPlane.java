@@ -3,6 +3,7 @@ package dev.qnf.agent.mesh;
 import dev.qnf.agent.netlink.Address;
 import dev.qnf.agent.netlink.Link;
 import dev.qnf.agent.netlink.LinkOps;
+import dev.qnf.agent.netlink.ProxyNeighbor;
 import dev.qnf.agent.netlink.Route;
 import dev.qnf.agent.netlink.Sysctl;
 import dev.qnf.agent.reconcile.HostNames;
@@ -187,7 +188,7 @@ public final class MeshPlane implements AutoCloseable {
             link();
         }
         routes(next.routes());
-        proxyArp();
+        proxyNeighbors(v);
         plan = next;
         if (rotated) {
             LOG.info("mesh {}: key rotated, publishing public key {}", config.ifname(), publicKey());
@@ -237,25 +238,52 @@ public final class MeshPlane implements AutoCloseable {
     }
 
     /**
-     * A container's address carries its network's prefix, so it ARPs for a container on another host as if it
-     * were on its bridge. With proxy ARP the bridge answers for addresses routed elsewhere (into the tunnel) and
-     * stays silent for local ones, which answer themselves. (IPv6 would need proxy NDP per address: not done yet,
-     * see docs/mesh.md.)
+     * A container's address carries its network's prefix, so it ARPs (or solicits, IPv6) for a container on another
+     * host as if it were on its bridge. With proxy ARP the bridge answers for addresses routed elsewhere (into the
+     * tunnel) and stays silent for local ones, which answer themselves. IPv6 has no such switch: proxy NDP answers
+     * only for addresses with a proxy entry, so the bridge gets one entry per IPv6 address of its network's
+     * endpoints on other nodes (added and removed with them), and {@code proxy_ndp} on.
      */
-    private void proxyArp() {
+    private void proxyNeighbors(MeshView v) {
         List<String> bridges = host.links().stream().filter(HostNames::isQnfBridge).map(Link::name).toList();
-        if (bridges.isEmpty()) {
-            return;
-        }
-        hostNs.exec(() -> {
-            Sysctl s = Sysctl.proc();
-            for (String b : bridges) {
-                String key = "net/ipv4/conf/" + b + "/proxy_arp";
-                if (!"1".equals(s.read(key).trim())) {
-                    s.write(key, "1");
+        if (!bridges.isEmpty()) {
+            hostNs.exec(() -> {
+                Sysctl s = Sysctl.proc();
+                for (String b : bridges) {
+                    enable(s, "net/ipv4/conf/" + b + "/proxy_arp");
+                    enable(s, "net/ipv6/conf/" + b + "/proxy_ndp");
                 }
+            });
+        }
+        Set<ProxyNeighbor> wanted = new HashSet<>();
+        for (MeshView.Endpoint6 e : v.endpoints6()) {
+            String bridge = HostNames.bridge(e.network());
+            if (!node.equals(e.node()) && bridges.contains(bridge)) {
+                wanted.add(new ProxyNeighbor(e.ip(), bridge));
             }
-        });
+        }
+        Set<ProxyNeighbor> have = new HashSet<>();
+        for (ProxyNeighbor p : host.proxyNeighbors(6)) {
+            if (bridges.contains(p.device())) {
+                have.add(p);
+            }
+        }
+        for (ProxyNeighbor p : wanted) {
+            if (!have.contains(p)) {
+                host.addProxyNeighbor(p);
+            }
+        }
+        for (ProxyNeighbor p : have) {
+            if (!wanted.contains(p)) {
+                host.deleteProxyNeighbor(p);
+            }
+        }
+    }
+
+    private static void enable(Sysctl s, String key) {
+        if (!"1".equals(s.read(key).trim())) {
+            s.write(key, "1");
+        }
     }
 
     /** Routes the kernel keeps for the interface itself: link-local, multicast, our own tunnel address. */

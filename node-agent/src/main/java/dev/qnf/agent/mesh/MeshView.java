@@ -1,5 +1,6 @@
 package dev.qnf.agent.mesh;
 
+import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.BlockView;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.json.WatchMessage;
@@ -7,6 +8,7 @@ import dev.qnf.api.node.NodeViews;
 import dev.qnf.fabric.model.Block;
 import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.net.Cidr;
+import dev.qnf.fabric.net.IpAddress;
 import org.pcollections.PMap;
 import org.pcollections.TreePMap;
 import org.slf4j.Logger;
@@ -17,22 +19,31 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What the mesh needs of the fabric: nodes (keys, endpoints, sites) and IPAM blocks with a node affinity. Built from
+ * What the mesh needs of the fabric: nodes (keys, endpoints, sites), IPAM blocks with a node affinity, and the IPv6
+ * addresses of endpoints (for proxy NDP: a container reaches one on another host through its own bridge). Built from
  * its own watch, which the mesh plane starts from the first revision (or a RESYNC when that was compacted), so it
  * holds every node even after an agent restart. Immutable; {@link #apply} returns the next view.
  */
 public final class MeshView {
     private static final Logger LOG = LoggerFactory.getLogger(MeshView.class);
-    private static final MeshView EMPTY = new MeshView(0, TreePMap.empty(), TreePMap.empty());
+    private static final MeshView EMPTY = new MeshView(0, TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
 
     private final long revision;
     private final PMap<String, Node> nodes;
     private final PMap<String, Block> blocks;
+    /** IPv6 addresses of endpoints, by watch key. */
+    private final PMap<String, Endpoint6> endpoints6;
 
-    private MeshView(long revision, PMap<String, Node> nodes, PMap<String, Block> blocks) {
+    /** An endpoint's IPv6 address, its network and the node it is on. */
+    public record Endpoint6(String network, String node, IpAddress ip) {
+    }
+
+    private MeshView(long revision, PMap<String, Node> nodes, PMap<String, Block> blocks,
+                     PMap<String, Endpoint6> endpoints6) {
         this.revision = revision;
         this.nodes = nodes;
         this.blocks = blocks;
+        this.endpoints6 = endpoints6;
     }
 
     public static MeshView empty() {
@@ -51,9 +62,13 @@ public final class MeshView {
         return blocks.values();
     }
 
+    public Collection<Endpoint6> endpoints6() {
+        return endpoints6.values();
+    }
+
     public MeshView apply(WatchMessage message) {
-        MeshView v = message.isResync() ? new MeshView(message.revision(), TreePMap.empty(), TreePMap.empty())
-                : new MeshView(message.revision(), nodes, blocks);
+        MeshView v = message.isResync() ? new MeshView(message.revision(), TreePMap.empty(), TreePMap.empty(),
+                TreePMap.empty()) : new MeshView(message.revision(), nodes, blocks, endpoints6);
         if (message.isResync()) {
             for (WatchMessage.KeyedObject o : message.objects()) {
                 if (o.object() != null) {
@@ -73,12 +88,18 @@ public final class MeshView {
             return switch (e.kind()) {
                 case "node" -> {
                     NodeView n = e.objectAs(NodeView.class);
-                    yield new MeshView(revision, nodes.plus(n.name(), NodeViews.toDomain(n)), blocks);
+                    yield new MeshView(revision, nodes.plus(n.name(), NodeViews.toDomain(n)), blocks, endpoints6);
                 }
                 case "block" -> {
                     BlockView b = e.objectAs(BlockView.class);
                     yield new MeshView(revision, nodes, blocks.plus(e.key(),
-                            new Block(b.network(), Cidr.parse(b.cidr()), b.node())));
+                            new Block(b.network(), Cidr.parse(b.cidr()), b.node())), endpoints6);
+                }
+                case "endpoint" -> {
+                    AllocationView a = e.objectAs(AllocationView.class);
+                    yield new MeshView(revision, nodes, blocks, a.ip6() == null || a.node() == null
+                            ? endpoints6.minus(e.key())
+                            : endpoints6.plus(e.key(), new Endpoint6(a.network(), a.node(), IpAddress.parse(a.ip6()))));
                 }
                 default -> this;
             };
@@ -92,8 +113,9 @@ public final class MeshView {
         String kind = key.substring(0, key.indexOf('/'));
         String name = key.substring(key.indexOf('/') + 1);
         return switch (kind) {
-            case "node" -> new MeshView(revision, nodes.minus(name), blocks);
-            case "block" -> new MeshView(revision, nodes, blocks.minus(key));
+            case "node" -> new MeshView(revision, nodes.minus(name), blocks, endpoints6);
+            case "block" -> new MeshView(revision, nodes, blocks.minus(key), endpoints6);
+            case "endpoint" -> new MeshView(revision, nodes, blocks, endpoints6.minus(key));
             default -> this;
         };
     }

@@ -72,4 +72,13 @@ public interface LinkOps {
 
     /** Deletes a route; a missing route (or device) is not an error. */
     void deleteRoute(Route route);
+
+    /** Proxy neighbour entries of family 4 or 6 on every link. */
+    List<ProxyNeighbor> proxyNeighbors(int family);
+
+    /** Adds a proxy neighbour entry; present already: not an error. */
+    void addProxyNeighbor(ProxyNeighbor entry);
+
+    /** Removes a proxy neighbour entry; a missing entry or link is not an error. */
+    void deleteProxyNeighbor(ProxyNeighbor entry);
 }

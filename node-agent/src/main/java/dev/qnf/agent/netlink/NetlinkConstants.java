@@ -62,6 +62,13 @@ public final class NetlinkConstants {
     public static final int RTM_NEWROUTE = 24;
     public static final int RTM_DELROUTE = 25;
     public static final int RTM_GETROUTE = 26;
+    public static final int RTM_NEWNEIGH = 28;
+    public static final int RTM_DELNEIGH = 29;
+    public static final int RTM_GETNEIGH = 30;
+
+    /** linux/neighbour.h: the destination address attribute, and the flag of proxy entries. */
+    public static final int NDA_DST = 1;
+    public static final int NTF_PROXY = 0x08;
 
     // linux/rtnetlink.h: struct rtmsg values
     public static final int RT_TABLE_UNSPEC = 0;
@@ -141,6 +148,9 @@ public final class NetlinkConstants {
             case RTM_NEWROUTE -> "RTM_NEWROUTE";
             case RTM_DELROUTE -> "RTM_DELROUTE";
             case RTM_GETROUTE -> "RTM_GETROUTE";
+            case RTM_NEWNEIGH -> "RTM_NEWNEIGH";
+            case RTM_DELNEIGH -> "RTM_DELNEIGH";
+            case RTM_GETNEIGH -> "RTM_GETNEIGH";
             default -> "type " + type;
         };
     }

@@ -78,6 +78,11 @@ public record NetlinkMessage(int type, int flags, int seq, int pid, byte[] paylo
         return RtMsg.read(body());
     }
 
+    public NdMsg ndMsg() {
+        requireLength(NdMsg.SIZE);
+        return NdMsg.read(body());
+    }
+
     private void requireLength(int size) {
         if (payload.length < size) {
             throw new IllegalArgumentException(NetlinkConstants.messageTypeName(type) + " payload of "

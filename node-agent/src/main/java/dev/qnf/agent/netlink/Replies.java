@@ -63,6 +63,21 @@ final class Replies {
                 .map(raw -> new Address(h.index(), Wire.ip(h.family(), raw), h.prefixLength()));
     }
 
+    /** A proxy neighbour entry (NTF_PROXY), its link named through {@code linkNames}; anything else is skipped. */
+    static Optional<ProxyNeighbor> proxy(NetlinkMessage m, Map<Integer, String> linkNames) {
+        if (m.type() != NetlinkConstants.RTM_NEWNEIGH) {
+            return Optional.empty();
+        }
+        NdMsg h = m.ndMsg();
+        String device = linkNames.get(h.index());
+        if ((h.flags() & NetlinkConstants.NTF_PROXY) == 0 || device == null
+                || (h.family() != NetlinkConstants.AF_INET && h.family() != NetlinkConstants.AF_INET6)) {
+            return Optional.empty();
+        }
+        return m.attributes(NdMsg.SIZE).bytes(NetlinkConstants.NDA_DST)
+                .map(raw -> new ProxyNeighbor(Wire.ip(h.family(), raw), device));
+    }
+
     /**
      * A unicast route of the main table, with its output link named through {@code linkNames}. Everything else
      * (other tables, local/broadcast/blackhole types, cached clones) is not a {@link Route} and is skipped, and so

@@ -26,7 +26,12 @@ import static dev.qnf.agent.netlink.NetlinkConstants.RTM_DELLINK;
 import static dev.qnf.agent.netlink.NetlinkConstants.RTM_DELROUTE;
 import static dev.qnf.agent.netlink.NetlinkConstants.RTM_GETADDR;
 import static dev.qnf.agent.netlink.NetlinkConstants.RTM_GETLINK;
+import static dev.qnf.agent.netlink.NetlinkConstants.NDA_DST;
+import static dev.qnf.agent.netlink.NetlinkConstants.NTF_PROXY;
+import static dev.qnf.agent.netlink.NetlinkConstants.RTM_DELNEIGH;
+import static dev.qnf.agent.netlink.NetlinkConstants.RTM_GETNEIGH;
 import static dev.qnf.agent.netlink.NetlinkConstants.RTM_GETROUTE;
+import static dev.qnf.agent.netlink.NetlinkConstants.RTM_NEWNEIGH;
 import static dev.qnf.agent.netlink.NetlinkConstants.RTM_NEWADDR;
 import static dev.qnf.agent.netlink.NetlinkConstants.RTM_NEWLINK;
 import static dev.qnf.agent.netlink.NetlinkConstants.RTM_NEWROUTE;
@@ -181,6 +186,28 @@ final class Requests {
                         RTPROT_UNSPEC, RT_SCOPE_NOWHERE, RTN_UNSPEC, 0));
         routeAttributes(b, route, oif);
         return b.describe("delete route " + route).build();
+    }
+
+    /** Proxy neighbour entries of one family ({@code ip -6 neigh show proxy}): NTF_PROXY asks for the proxy table. */
+    static NetlinkRequest getProxies(int family) {
+        return NetlinkRequest.builder(RTM_GETNEIGH, 0).header(new NdMsg(Wire.af(family), 0, 0, NTF_PROXY, 0))
+                .describe("list IPv" + family + " proxy neighbours").build();
+    }
+
+    /** {@code ip neigh add proxy IP dev LINK} ({@code replace}: no EEXIST for an entry already there). */
+    static NetlinkRequest newProxy(int index, IpAddress ip) {
+        return NetlinkRequest.builder(RTM_NEWNEIGH, NLM_F_CREATE | NLM_F_REPLACE)
+                .header(new NdMsg(Wire.af(ip.family()), index, 0, NTF_PROXY, 0))
+                .bytes(NDA_DST, Wire.bytes(ip))
+                .describe("add proxy neighbour " + ip).build();
+    }
+
+    /** {@code ip neigh del proxy IP dev LINK}. */
+    static NetlinkRequest deleteProxy(int index, IpAddress ip) {
+        return NetlinkRequest.builder(RTM_DELNEIGH, 0)
+                .header(new NdMsg(Wire.af(ip.family()), index, 0, NTF_PROXY, 0))
+                .bytes(NDA_DST, Wire.bytes(ip))
+                .describe("delete proxy neighbour " + ip).build();
     }
 
     private static void routeAttributes(NetlinkRequest.Builder b, Route route, int oif) {

@@ -260,6 +260,37 @@ public final class Rtnetlink implements LinkOps, AutoCloseable {
         }
     }
 
+    @Override
+    public List<ProxyNeighbor> proxyNeighbors(int family) {
+        Wire.af(family);
+        Map<Integer, String> names = new HashMap<>();
+        for (Link l : links()) {
+            names.put(l.index(), l.name());
+        }
+        return socket.dump(Requests.getProxies(family)).stream().flatMap(m -> Replies.proxy(m, names).stream())
+                .toList();
+    }
+
+    @Override
+    public void addProxyNeighbor(ProxyNeighbor entry) {
+        socket.request(Requests.newProxy(index(entry.device()), entry.ip()));
+    }
+
+    @Override
+    public void deleteProxyNeighbor(ProxyNeighbor entry) {
+        Optional<Link> l = link(entry.device());
+        if (l.isEmpty()) {
+            return;
+        }
+        try {
+            socket.request(Requests.deleteProxy(l.get().index(), entry.ip()));
+        } catch (NetlinkException e) {
+            if (!e.is(Errno.ENOENT)) {
+                throw e;
+            }
+        }
+    }
+
     private int outputIndex(Route route) {
         return route.device() == null ? 0 : index(route.device());
     }

@@ -22,6 +22,7 @@ public final class FakeLinkOps implements LinkOps {
     private final Map<String, NetNs> peersElsewhere = new LinkedHashMap<>();
     private final List<Address> addresses = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
+    private final List<ProxyNeighbor> proxies = new ArrayList<>();
     private int nextIndex = 2;
 
     public FakeLinkOps() {
@@ -145,6 +146,7 @@ public final class FakeLinkOps implements LinkOps {
         peersElsewhere.remove(name);
         addresses.removeIf(a -> a.linkIndex() == l.index());
         routes.removeIf(r -> name.equals(r.device()));
+        proxies.removeIf(p -> name.equals(p.device()));
         links.replaceAll((n, port) -> port.masterIndex() == l.index()
                 ? new Link(port.index(), port.name(), port.kind(), 0, port.mtu(), port.mac(), port.up()) : port);
         String peer = vethPeers.remove(name);
@@ -212,6 +214,25 @@ public final class FakeLinkOps implements LinkOps {
                         && (route.device() == null || route.device().equals(x.device()))
                         && (route.metric() == 0 || route.metric() == x.metric()))
                 .findFirst().ifPresent(routes::remove);
+    }
+
+    @Override
+    public List<ProxyNeighbor> proxyNeighbors(int family) {
+        Wire.af(family);
+        return proxies.stream().filter(p -> p.ip().family() == family).toList();
+    }
+
+    @Override
+    public void addProxyNeighbor(ProxyNeighbor entry) {
+        require(entry.device(), "find link " + entry.device());
+        if (!proxies.contains(entry)) {
+            proxies.add(entry);
+        }
+    }
+
+    @Override
+    public void deleteProxyNeighbor(ProxyNeighbor entry) {
+        proxies.remove(entry);
     }
 
     /** The kernel stores IPv6 metric 0 as 1024, and needs the device to exist. */

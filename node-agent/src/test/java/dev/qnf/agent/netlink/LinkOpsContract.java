@@ -130,6 +130,30 @@ abstract class LinkOpsContract {
     }
 
     @Test
+    void proxyNeighborsAreIdempotentPerLinkAndGoWithTheirLink() {
+        LinkOps ops = ops();
+        ops.createBridge("qbr0", 1500);
+        ops.createBridge("qbr1", 1500);
+        ProxyNeighbor a = new ProxyNeighbor(V6, "qbr0");
+        ProxyNeighbor b = new ProxyNeighbor(IpAddress.parse("fd00:77::12"), "qbr0");
+        ProxyNeighbor c = new ProxyNeighbor(V6, "qbr1");
+        assertThat(ops.proxyNeighbors(6)).isEmpty();
+        ops.addProxyNeighbor(a);
+        ops.addProxyNeighbor(a);
+        ops.addProxyNeighbor(b);
+        ops.addProxyNeighbor(c);
+        assertThat(ops.proxyNeighbors(6)).containsExactlyInAnyOrder(a, b, c);
+        assertThat(ops.proxyNeighbors(4)).isEmpty();
+        ops.deleteProxyNeighbor(b);
+        ops.deleteProxyNeighbor(b);
+        ops.deleteProxyNeighbor(new ProxyNeighbor(V6, "nosuch"));
+        assertThat(ops.proxyNeighbors(6)).containsExactlyInAnyOrder(a, c);
+        ops.deleteLink("qbr1");
+        assertThat(ops.proxyNeighbors(6)).containsExactly(a);
+        assertErrno(() -> ops.addProxyNeighbor(new ProxyNeighbor(V6, "nosuch")), Errno.ENODEV);
+    }
+
+    @Test
     void addRouteIsStrictReplaceConvergesDeleteIsIdempotent() {
         LinkOps ops = ops();
         ops.createVeth("qv0", "qv1", 1500, null);
