@@ -57,6 +57,30 @@ class NetlinkEncodingTest {
     }
 
     @Test
+    void proxyNeighbourRequestsCarryNtfProxyAndTheAddressAndTheKernelsAnswerParsesBack() {
+        String add = "30000000" + "1c00" + "0505" + "07000000" + "00000000"      // nlmsghdr: 48, NEWNEIGH, REQ|ACK|REPLACE|CREATE
+                + "0a" + "00" + "0000" + "05000000" + "0000" + "08" + "00"        // ndmsg: AF_INET6, ifindex 5, NTF_PROXY
+                + "14000100" + "fd000077000000000000000000000011";                // NDA_DST fd00:77::11
+        assertThat(hex(Requests.newProxy(5, IpAddress.parse("fd00:77::11")).encode(7, NLM_F_REQUEST | NLM_F_ACK)))
+                .isEqualTo(add);
+        byte[] del = Requests.deleteProxy(5, IpAddress.parse("fd00:77::11")).encode(8, NLM_F_REQUEST | NLM_F_ACK);
+        assertThat(hex(del)).startsWith("30000000" + "1d00" + "0500").endsWith(add.substring(32));
+        assertThat(hex(Requests.getProxies(6).encode(9, NLM_F_REQUEST | NLM_F_DUMP)))
+                .isEqualTo("1c000000" + "1e00" + "0103" + "09000000" + "00000000" + "0a000000000000000000" + "0800");
+
+        // the dump's answer is an RTM_NEWNEIGH with the same body
+        byte[] body = HexFormat.of().parseHex(add.substring(32));
+        assertThat(Replies.proxy(new NetlinkMessage(RTM_NEWNEIGH, 0, 9, 0, body), java.util.Map.of(5, "qnf-six")))
+                .contains(new ProxyNeighbor(IpAddress.parse("fd00:77::11"), "qnf-six"));
+        byte[] notProxy = body.clone();
+        notProxy[10] = 0;   // ndm_flags without NTF_PROXY: an ordinary neighbour
+        assertThat(Replies.proxy(new NetlinkMessage(RTM_NEWNEIGH, 0, 9, 0, notProxy), java.util.Map.of(5, "qnf-six")))
+                .isEmpty();
+        assertThat(Replies.proxy(new NetlinkMessage(RTM_NEWNEIGH, 0, 9, 0, body), java.util.Map.of())).as("unknown link")
+                .isEmpty();
+    }
+
+    @Test
     void vethWithoutNamespaceHasNoNetNsFd() {
         NetlinkMessage m = roundTrip(Requests.newVeth("a", "b", 1500, -1));
         Attributes peer = peerAttributes(m);
