@@ -110,6 +110,30 @@ class TokenCliTest {
     }
 
     @Test
+    void qnfCertRenewReplacesTheCallersCertificateWithTheSameIdentity() throws Exception {
+        ClusterPki pki = ClusterPki.load(dir.resolve("ca"));
+        var files = pki.issueUser("renewer", Role.VIEWER, dir.resolve("renewer"));
+        var before = files.load().certificate();
+        PrintStream out = System.out;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            code = Qnf.run("cert", "renew", "--endpoint", server.apiUrl(), "--tls-dir",
+                    files.cert().getParent().toString());
+        } finally {
+            System.setOut(out);
+        }
+        assertThat(code).as(o.toString(StandardCharsets.UTF_8)).isZero();
+        var after = files.load();
+        assertThat(after.certificate().getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+        assertThat(after.certificate().getPublicKey()).isNotEqualTo(before.getPublicKey());
+        assertThat(after.spiffeId()).isEqualTo(SpiffeId.user("tok.qnf", "renewer"));
+        assertThat(after.role()).isEqualTo(Role.VIEWER);
+        assertThat(o.toString(StandardCharsets.UTF_8)).contains("renewed spiffe://tok.qnf/user/renewer (viewer)");
+    }
+
+    @Test
     void badTtlRoleAndUsesAreClearErrors() {
         Ran badTtl = qnf("token", "create", "--ttl", "5x");
         assertThat(badTtl.code()).isEqualTo(2);
