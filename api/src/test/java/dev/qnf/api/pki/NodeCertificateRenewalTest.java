@@ -106,6 +106,8 @@ class NodeCertificateRenewalTest {
         Set<PublicKey> keys = new LinkedHashSet<>();
         List<String> failures = new ArrayList<>();
         int requests = 0;
+        // what every long-running TLS user of the files holds (the API server, QnfClient, Raft): it must follow
+        ReloadingIdentity held = ReloadingIdentity.of(files);
         try (QnfClient agent = QnfClient.connect(files, urls());   // s1 first: it cannot renew
              CertificateRenewer renewer = CertificateRenewer.start(agent.endpoints(), QnfClient.DEFAULT_TIMEOUT,
                      files)) {
@@ -134,6 +136,8 @@ class NodeCertificateRenewalTest {
             }
         }
         assertThat(failures).as("failed requests out of " + requests).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(held.get().certificate())
+                .as("a ReloadingIdentity loaded before the renewals").isEqualTo(files.load().certificate()));
         assertThat(serials).as("the certificate was renewed at least twice").hasSizeGreaterThanOrEqualTo(3);
         assertThat(keys).as("a fresh key pair per renewal").hasSameSizeAs(serials);
         Identity last = files.load();
