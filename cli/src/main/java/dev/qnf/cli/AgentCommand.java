@@ -45,7 +45,8 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--join", paramLabel = "URL",
             description = "first get this node's certificate with a join token from a server's join port, "
-                    + "e.g. https://10.0.0.1:7402 (needs --token and --ca-hash; writes --tls-dir)")
+                    + "e.g. https://10.0.0.1:7402 (needs --token and --ca-hash; writes --tls-dir; skipped when "
+                    + "--tls-dir already holds this node's identity, as on a restart)")
     String joinUrl;
 
     @Option(names = "--token", description = "join token, as qnf token create printed it")
@@ -119,7 +120,24 @@ final class AgentCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("error: qnf agent programs the kernel and must run as root");
             return 1;
         }
-        if (joinUrl != null) {
+        try {
+            mesh();   // bad mesh flags are refused before a join spends the token
+        } catch (RuntimeException e) {
+            spec.commandLine().getErr().println("error: " + e.getMessage());
+            return 2;
+        }
+        TlsFiles identity = TlsFiles.in(tlsDir);
+        if (joinUrl != null && identity.exist()) {
+            // a restart with the same command line: the token was spent by the first start (as qnf server does)
+            String holder = identity.load().spiffeId().name();
+            if (!holder.equals(node)) {
+                spec.commandLine().getErr().println("error: " + tlsDir + " holds the identity of node " + holder
+                        + ", not " + node);
+                return 2;
+            }
+            spec.commandLine().getOut().println("node " + node + " already has its identity in " + tlsDir
+                    + "; not joining again (empty that directory to join anew)");
+        } else if (joinUrl != null) {
             if (token == null || caHash == null) {
                 spec.commandLine().getErr().println("error: --join needs --token and --ca-hash");
                 return 2;
@@ -147,7 +165,7 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentConfig config = AgentConfig.builder(node, endpoints).stateDir(stateDir).socket(socket).domain(domain)
                 .addresses(addresses).resync(Duration.ofSeconds(resyncSeconds))
-                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(TlsFiles.in(tlsDir)).mesh(mesh).site(site)
+                .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(identity).mesh(mesh).site(site)
                 .metricsListen(listenAddress(metricsListen)).build();
         NodeAgent agent = NodeAgent.start(config);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -55,7 +55,10 @@ final class SimulatedMesh implements AutoCloseable {
         final String address;
         final Path home;
         final List<String> agentArgs;
-        /** {@code --join URL --token T --ca-hash H} for the first start; null: the identity comes from the CA. */
+        /**
+         * {@code --join URL --token T --ca-hash H}, on every start as an operator's unit file would have it (a
+         * restart finds the identity and does not join again); null: the identity comes from the CA.
+         */
         List<String> join;
         Path tls;
         Process agent;
@@ -87,7 +90,6 @@ final class SimulatedMesh implements AutoCloseable {
             cmd.addAll(agentArgs);
             if (join != null) {
                 cmd.addAll(join);
-                join = null;   // a restart runs with the identity (and site) it got: the token may be used up
             }
             Files.createDirectories(home);
             agent = new ProcessBuilder(cmd).redirectErrorStream(true)

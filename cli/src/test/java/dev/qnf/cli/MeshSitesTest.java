@@ -127,6 +127,17 @@ class MeshSitesTest {
         assertThat(wrong.output()).contains("error: INVALID_ARGUMENT", "is for site b, not a");
         assertThat(lab.client.listTokens().tokens()).filteredOn(t -> other.token().startsWith(t.id())).singleElement()
                 .satisfies(t -> assertThat(t.usesLeft()).isEqualTo(1));
+
+        // restarted with the same command line (its token used up): it keeps its identity and registers in b again
+        b1.stop();
+        long lastLease = lab.client.getNode(b1.node).leaseExpiresAtMillis();   // no registrations while stopped
+        b1.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> java.nio.file.Files.readString(b1.home.resolve("agent.log"))
+                .contains("node b1 already has its identity"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> lab.client.getNode(b1.node).leaseExpiresAtMillis()
+                > lastLease);   // a registration of the restarted agent (no --site) was accepted
+        assertThat(lab.client.getNode(b1.node).site()).isEqualTo("b");
+        await().atMost(Duration.ofSeconds(60)).until(() -> b1.ping(a1) && a2.ping(b1));
     }
 
     @Test
