@@ -15,8 +15,6 @@ import dev.qnf.api.pki.Pem;
 import dev.qnf.api.pki.SpiffeTrustManager;
 import dev.qnf.api.pki.Tls;
 import dev.qnf.api.pki.TlsFiles;
-import dev.qnf.api.service.JoinTokenText;
-import dev.qnf.fabric.model.JoinRole;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -69,7 +67,7 @@ public final class Joiner {
         Pinned pinned = pinnedBundle(joinUrl, caHash);
         KeyPair keys = CertificateAuthority.newKeyPair();
         JoinResponse joined = exchange(joinUrl, pinned.bundle(), new JoinRequest(token, name,
-                Pem.certificateRequest(keys), JoinRole.NODE.lower(), site));
+                Pem.certificateRequest(keys), "node", site));
         X509Certificate cert = certificateFor(joined, keys);
         TlsFiles files = TlsFiles.in(dir);
         files.write(new Identity(keys.getPrivate(), List.of(cert), Pem.decodeCertificates(joined.bundle())));
@@ -87,11 +85,19 @@ public final class Joiner {
      */
     public static ServerJoined joinServer(String joinUrl, String token, String caHash, String id, Path pkiDir,
                                           CaPassphrase passphrase) {
-        JoinTokenText text = JoinTokenText.parse(token);
+        // the token's shape is the server's to check (it refuses a malformed one before anything is sent back);
+        // here it is only split: <id>.<secret>, the secret being what the CA key is sealed under
+        String trimmed = token == null ? "" : token.trim();
+        int dot = trimmed.indexOf('.');
+        if (dot <= 0) {
+            throw new IllegalArgumentException("a join token looks like abcdef.0123456789abcdef");
+        }
+        String tokenId = trimmed.substring(0, dot);
+        String secret = trimmed.substring(dot + 1);
         Pinned pinned = pinnedBundle(joinUrl, caHash);
         KeyPair keys = CertificateAuthority.newKeyPair();
         JoinResponse joined = exchange(joinUrl, pinned.bundle(), new JoinRequest(token, id,
-                Pem.certificateRequest(keys), JoinRole.SERVER.lower()));
+                Pem.certificateRequest(keys), "server"));
         X509Certificate cert = certificateFor(joined, keys);
         if (joined.caKey() == null) {
             throw new CaKeyException("the server at " + joinUrl + " issued a certificate but delivered no CA key; "
@@ -99,7 +105,7 @@ public final class Joiner {
         }
         List<X509Certificate> bundle = Pem.decodeCertificates(joined.bundle());
         X509Certificate caCert = issuerOf(cert, bundle);
-        PrivateKey caKey = CaKeyEnvelope.open(joined.caKey(), text.secret(), CaKeyEnvelope.context(text.id(), id));
+        PrivateKey caKey = CaKeyEnvelope.open(joined.caKey(), secret, CaKeyEnvelope.context(tokenId, id));
         if (!CertificateAuthority.keyMatches(caCert, caKey)) {
             throw new CaKeyException("the CA key delivered by " + joinUrl + " does not belong to the CA that issued "
                     + "this server's certificate");
