@@ -10,8 +10,7 @@ import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
-import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.SecureCluster;
 import dev.qnf.api.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +23,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,19 +41,16 @@ class AuditAndRevocationTest {
     @TempDir
     static Path dir;
     static TestPki pki;
-    static List<QnfServer> servers = new ArrayList<>();
+    static SecureCluster cluster;
+    static List<QnfServer> servers;
     static QnfClient admin;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         pki = TestPki.create(dir.resolve("pki"));
-        Map<String, String> peers = Map.of("s1", "127.0.0.1:" + Ports.free(), "s2", "127.0.0.1:" + Ports.free(),
-                "s3", "127.0.0.1:" + Ports.free());
-        for (String id : List.of("s1", "s2", "s3")) {
-            servers.add(QnfServer.start(pki.secure(ServerConfig.of(id, dir.resolve(id), peers.get(id),
-                    "127.0.0.1:" + Ports.free(), peers, false))));
-        }
-        admin = QnfClient.connect(pki.admin(), servers.stream().map(QnfServer::apiUrl).toArray(String[]::new));
+        cluster = SecureCluster.start(pki, dir, 3, c -> c);
+        servers = cluster.servers();
+        admin = QnfClient.connect(pki.admin(), cluster.urls());
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
     }
 
@@ -64,7 +59,9 @@ class AuditAndRevocationTest {
         if (admin != null) {
             admin.close();
         }
-        servers.forEach(QnfServer::close);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @Test

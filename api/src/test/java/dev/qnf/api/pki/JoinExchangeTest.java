@@ -7,22 +7,18 @@ import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.TokenCreated;
 import dev.qnf.api.json.TokenRequest;
 import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
 import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.SecureCluster;
 import dev.qnf.api.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -39,27 +35,16 @@ class JoinExchangeTest {
     @TempDir
     static Path dir;
     static TestPki pki;
-    static final List<QnfServer> servers = new ArrayList<>();
+    static SecureCluster cluster;
+    static List<QnfServer> servers;
     static QnfClient admin;
 
     @BeforeAll
     static void start() {
         pki = TestPki.create(dir);
-        Map<String, String> peers = new LinkedHashMap<>();
-        for (int i = 1; i <= 3; i++) {
-            peers.put("s" + i, "127.0.0.1:" + Ports.free());
-        }
-        List<ServerConfig> configs = new ArrayList<>();
-        peers.forEach((id, raft) -> configs.add(pki.secure(ServerConfig.of(id, dir.resolve(id), raft,
-                "127.0.0.1:" + Ports.free(), peers, false)).withJoinPort("127.0.0.1:" + Ports.free(),
-                pki.pki().copyTo(dir.resolve(id + "-ca")).dir())));
-        configs.parallelStream().map(c -> {
-            try {
-                return QnfServer.start(c);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).forEachOrdered(servers::add);
+        cluster = SecureCluster.start(pki, dir, 3, c -> c.withJoinPort("127.0.0.1:" + Ports.free(),
+                pki.pki().copyTo(dir.resolve(c.id() + "-ca")).dir()));
+        servers = cluster.servers();
         admin = QnfClient.connect(pki.admin(), servers.get(0).apiUrl());
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.cluster().leader() != null);
     }
@@ -69,7 +54,9 @@ class JoinExchangeTest {
         if (admin != null) {
             admin.close();
         }
-        servers.forEach(QnfServer::close);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     static String joinUrl(int i) {

@@ -5,9 +5,7 @@ import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.RenewedCertificate;
-import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
-import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.SecureCluster;
 import dev.qnf.api.testing.TestPki;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -18,8 +16,6 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.security.auth.x500.X500Principal;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,10 +26,8 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -54,30 +48,15 @@ class NodeCertificateRenewalTest {
     @TempDir
     static Path dir;
     static TestPki pki;
-    static final List<QnfServer> servers = new ArrayList<>();
+    static SecureCluster cluster;
     static QnfClient admin;
 
     @BeforeAll
     static void start() {
         pki = TestPki.create(dir);
-        Map<String, String> peers = new LinkedHashMap<>();
-        for (int i = 1; i <= 3; i++) {
-            peers.put("s" + i, "127.0.0.1:" + Ports.free());
-        }
-        List<ServerConfig> configs = new ArrayList<>();
-        peers.forEach((id, raft) -> {
-            ServerConfig c = pki.secure(ServerConfig.of(id, dir.resolve(id), raft, "127.0.0.1:" + Ports.free(), peers,
-                    false));
-            // s1 holds no CA key: it answers renewals FAILED_PRECONDITION and clients go on to another server
-            configs.add(id.equals("s1") ? c : c.withCa(pki.pki().copyTo(dir.resolve(id + "-ca")).dir()));
-        });
-        configs.parallelStream().map(c -> {
-            try {
-                return QnfServer.start(c);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }).forEachOrdered(servers::add);
+        // s1 holds no CA key: it answers renewals FAILED_PRECONDITION and clients go on to another server
+        cluster = SecureCluster.start(pki, dir, 3, c -> c.id().equals("s1") ? c
+                : c.withCa(pki.pki().copyTo(dir.resolve(c.id() + "-ca")).dir()));
         admin = QnfClient.connect(pki.admin(), urls());
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
     }
@@ -87,11 +66,13 @@ class NodeCertificateRenewalTest {
         if (admin != null) {
             admin.close();
         }
-        servers.forEach(QnfServer::close);
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     static String[] urls() {
-        return servers.stream().map(QnfServer::apiUrl).toArray(String[]::new);
+        return cluster.urls();
     }
 
     static TlsFiles shortLivedNode(String name) {

@@ -1,0 +1,63 @@
+package dev.qnf.api.testing;
+
+import dev.qnf.api.server.QnfServer;
+import dev.qnf.api.server.ServerConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * {@code n} real servers (Ratis + RocksDB in {@code dir}) forming one group from the start, API and Raft over mTLS
+ * with identities from a {@link TestPki}; {@code customize} adjusts each server's config (a join port, a CA):
+ * <pre>{@code
+ * SecureCluster cluster = SecureCluster.start(pki, dir, 3, c -> c.withCa(caCopy));
+ * QnfClient admin = QnfClient.connect(pki.admin(), cluster.urls());
+ * }</pre>
+ * Started in parallel (a member waits for its peers); not yet ready when this returns.
+ */
+public final class SecureCluster implements AutoCloseable {
+    private final List<QnfServer> servers;
+
+    private SecureCluster(List<QnfServer> servers) {
+        this.servers = List.copyOf(servers);
+    }
+
+    public static SecureCluster start(TestPki pki, Path dir, int n, UnaryOperator<ServerConfig> customize) {
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (int i = 1; i <= n; i++) {
+            peers.put("s" + i, "127.0.0.1:" + Ports.free());
+        }
+        List<ServerConfig> configs = new ArrayList<>();
+        peers.forEach((id, raft) -> configs.add(customize.apply(pki.secure(ServerConfig.of(id, dir.resolve(id), raft,
+                "127.0.0.1:" + Ports.free(), peers, false)))));
+        List<QnfServer> started = new ArrayList<>();
+        configs.parallelStream().map(c -> {
+            try {
+                return QnfServer.start(c);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }).forEachOrdered(started::add);
+        return new SecureCluster(started);
+    }
+
+    public List<QnfServer> servers() {
+        return servers;
+    }
+
+    /** The servers' API URLs, in order. */
+    public String[] urls() {
+        return servers.stream().map(QnfServer::apiUrl).toArray(String[]::new);
+    }
+
+    @Override
+    public void close() {
+        servers.forEach(QnfServer::close);
+    }
+}
