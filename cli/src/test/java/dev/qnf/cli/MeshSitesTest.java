@@ -170,6 +170,37 @@ class MeshSitesTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> rxBytes(a2, "b1", "a1"), v -> v >= before + 3 * 1000);
     }
 
+    /** IPv6 between a2 and b1, which only the gateway a1 connects; a1 has no container in that network. */
+    @Test
+    void ipv6CrossesSitesThroughTheGateway() {
+        String network = "sites6";
+        lab.client.createNetwork(new NetworkRequest(network, "10.216.0.0/16", "fd00:216::/64", null, null, null, false,
+                24, null, null, null));
+        lab.client.applyPolicies(new PolicyFile(List.of(), java.util.Map.of(network, "allow"), List.of()));
+        String fromA = "sxa" + lab.tag;
+        String fromB = "sxb" + lab.tag;
+        String a = container6(a2, network, fromA);
+        String b = container6(b1, network, fromB);
+        await().atMost(Duration.ofSeconds(60)).until(() -> ping6(fromA, b) && ping6(fromB, a));
+    }
+
+    private static String container6(SimulatedMesh.Host h, String network, String name) {
+        try {
+            return lab.container6(h, network, name);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean ping6(String fromContainer, String to) {
+        try {
+            SimulatedMesh.sh("ip", "netns", "exec", "qnf-demo-" + fromContainer, "ping", "-6", "-c", "1", "-W", "2", to);
+            return true;
+        } catch (IllegalStateException e) {
+            return false;
+        }
+    }
+
     /**
      * The policy issue's rules across sites, on a network that stays default deny: client (a2) → server (b1) is
      * allowed and connects through the gateway; other (a1) → server is allowed by the server's ingress on port 7999

@@ -7,6 +7,7 @@ import dev.qnf.agent.netlink.ProxyNeighbor;
 import dev.qnf.agent.netlink.Route;
 import dev.qnf.agent.netlink.Sysctl;
 import dev.qnf.agent.reconcile.HostNames;
+import dev.qnf.agent.reconcile.HostSysctls;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.client.Watching;
@@ -188,6 +189,11 @@ public final class MeshPlane implements AutoCloseable {
             link();
         }
         routes(next.routes());
+        if (next.routes().stream().anyMatch(c -> c.family() == 6)) {
+            // a gateway relays other nodes' IPv6 blocks between its peers without an IPv6 network of its own, so
+            // the reconciler (which turns IPv6 forwarding on for local IPv6 networks) would not have done it
+            HostSysctls.of(hostNs).enableForwarding(true);
+        }
         proxyNeighbors(v);
         plan = next;
         if (rotated) {
