@@ -260,6 +260,8 @@ public final class RulesetCompiler {
                 "iifname != @bridges oifname != @bridges accept comment \"not QNF traffic\"",
                 "ct state established,related accept",
                 "ct state invalid drop",
+                "iifname @bridges iifname . ip saddr != @src4 drop comment \"anti-spoofing: a container sends from its own addresses only\"",
+                "iifname @bridges ip6 saddr != { ::, fe80::/10 } iifname . ip6 saddr != @src6 drop",
                 "iifname . oifname vmap @intra comment \"within a network: its policy chain\""));
         forward.addAll(meshRules());
         forward.addAll(List.of(
@@ -314,6 +316,7 @@ public final class RulesetCompiler {
             Map<String, String> identities = new LinkedHashMap<>();
             byAddress.forEach((a, id) -> identities.put(a.toString(), Integer.toString(id)));
             put(sets, new NftSet("ep" + family, addrType(family), null, Set.of(), all));
+            put(sets, new NftSet("src" + family, "ifname . " + addrType(family), null, Set.of(), sources(r, eps, family)));
             put(sets, new NftSet("ident" + family, addrType(family), "mark", Set.of(), identities));
         }
         for (Network n : r.networks().values()) {
@@ -387,6 +390,23 @@ public final class RulesetCompiler {
 
     static String postChain(Network n) {
         return "post-" + n.name();
+    }
+
+    /**
+     * Each local endpoint's address with the bridge of its network: what a container may send from. A packet from a
+     * bridge with any other source (another host's endpoint, another network's, an address no one has) is dropped
+     * before policy, where its source address would otherwise decide its identity. Containers on one bridge are told
+     * apart by address only: the inet family does not see the bridge port.
+     */
+    private static Map<String, String> sources(Ruleset r, List<Endpoint> eps, int family) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Endpoint ep : eps) {
+            Network n = r.networks().get(ep.network());
+            if (n != null) {
+                out.put(quote(n.bridge()) + " . " + ep.ip(family), "");
+            }
+        }
+        return out;
     }
 
     private static List<Endpoint> sortedBy(Collection<Endpoint> endpoints, int family) {

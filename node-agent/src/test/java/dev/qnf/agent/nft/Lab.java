@@ -139,9 +139,18 @@ public final class Lab {
 
     /** Connects from a namespace and reads the server's greeting; a timeout or refusal is an IOException. */
     public static String connect(NetNs from, String address, int port, int timeoutMillis) throws IOException {
+        return connect(from, null, address, port, timeoutMillis);
+    }
+
+    /** {@link #connect}, sending from {@code source} (one of the namespace's addresses) when it is not null. */
+    public static String connect(NetNs from, String source, String address, int port, int timeoutMillis)
+            throws IOException {
         try {
             return from.run(() -> {
                 try (Socket s = new Socket()) {
+                    if (source != null) {
+                        s.bind(new InetSocketAddress(InetAddress.getByName(source), 0));
+                    }
                     s.connect(new InetSocketAddress(InetAddress.getByName(address), port), timeoutMillis);
                     s.setSoTimeout(timeoutMillis);
                     InputStream in = s.getInputStream();

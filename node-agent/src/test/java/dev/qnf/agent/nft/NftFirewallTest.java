@@ -76,15 +76,16 @@ class NftFirewallTest {
             JsonNode listing = ruleset(ns, "host");
             assertThat(elements(listing, "inet qnf", "ep4")).containsExactly("10.1.0.2", "10.2.0.2");
             assertThat(elements(listing, "inet qnf", "net4-a")).containsExactly("10.1.0.2");
+            assertThat(elements(listing, "inet qnf", "src4")).containsExactly("qbr-a . 10.1.0.2", "qbr-b . 10.2.0.2");
             assertThat(elements(listing, "inet qnf", "ident4")).containsExactly("10.1.0.2 : 1", "10.2.0.2 : 3");
             SortedSet<String> after = normalized(listing);
-            // everything but the three sets holding c2's address is as it was
+            // everything but the four sets holding c2's address is as it was
             SortedSet<String> changedBefore = new TreeSet<>(before);
             changedBefore.removeAll(after);
-            assertThat(changedBefore).hasSize(3).allMatch(line -> line.contains("10.1.0.3"));
+            assertThat(changedBefore).hasSize(4).allMatch(line -> line.contains("10.1.0.3"));
             SortedSet<String> changedAfter = new TreeSet<>(after);
             changedAfter.removeAll(before);
-            assertThat(changedAfter).hasSize(3).noneMatch(line -> line.contains("10.1.0.3"));
+            assertThat(changedAfter).hasSize(4).noneMatch(line -> line.contains("10.1.0.3"));
         }
     }
 

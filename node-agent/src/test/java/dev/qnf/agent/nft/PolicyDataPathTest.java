@@ -22,6 +22,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static dev.qnf.agent.nft.Lab.INET4;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Policies through the kernel: containers in namespaces on one host bridge, each pair tried over TCP and UDP, before
@@ -137,6 +138,36 @@ class PolicyDataPathTest {
             } finally {
                 for (AutoCloseable s : servers) {
                     s.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void aContainerSendsFromItsOwnAddressesOnly() throws Exception {
+        Network s = Network.dualStack("s", "qbr-s", "10.4.0.0/24", "fd00:4::/64", true);
+        Ruleset open = Ruleset.of(List.of(s), List.of(Endpoint.dualStack("s1", "s", "10.4.0.2", "fd00:4::2", 50),
+                        Endpoint.dualStack("s2", "s", "10.4.0.3", "fd00:4::3", 50)), List.of())
+                .withPolicy(PolicyPlan.of(Map.of(50, List.of(ip("10.4.0.2"), ip("fd00:4::2"), ip("10.4.0.3"),
+                        ip("fd00:4::3"))), List.of(), Set.of(), Set.of()));
+        try (TestNamespaces ns = TestNamespaces.create()) {
+            Lab lab = new Lab(ns);
+            lab.bridge("qbr-s", "10.4.0.1/24", "fd00:4::1/64");
+            NetNs s1 = lab.container("s1", "qbr-s", "10.4.0.2/24", "10.4.0.1", "fd00:4::2/64", "fd00:4::1");
+            NetNs s2 = lab.container("s2", "qbr-s", "10.4.0.3/24", "10.4.0.1", "fd00:4::3/64", "fd00:4::1");
+            // s1 also holds addresses that are no endpoint's: it could send from them were the fabric not checking
+            TestNamespaces.sh("ip", "-n", ns.nameOf("s1"), "addr", "add", "10.4.0.9/24", "dev", "eth0");
+            TestNamespaces.sh("ip", "-n", ns.nameOf("s1"), "addr", "add", "fd00:4::9/64", "dev", "eth0", "nodad");
+            try (Lab.Server server = new Lab.Server(s2, TCP)) {
+                new NftFirewall(lab.host).adopt(open);
+                // the network is open: its endpoints reach each other over both families (IPv6 neighbour
+                // discovery, from link-local addresses, still passes)
+                assertThat(Lab.connect(s1, "10.4.0.2", "10.4.0.3", TCP, PATIENT)).isEqualTo("hi");
+                assertThat(Lab.connect(s1, "fd00:4::2", "fd00:4::3", TCP, PATIENT)).isEqualTo("hi");
+                for (String spoofed : List.of("10.4.0.9", "fd00:4::9")) {
+                    String to = spoofed.contains(":") ? "fd00:4::3" : "10.4.0.3";
+                    assertThatThrownBy(() -> Lab.connect(s1, spoofed, to, TCP, DENIED_WAIT))
+                            .as("sent from " + spoofed).isInstanceOf(IOException.class);
                 }
             }
         }

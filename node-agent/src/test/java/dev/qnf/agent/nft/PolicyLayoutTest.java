@@ -58,6 +58,7 @@ class PolicyLayoutTest {
         Ruleset after = before.withEndpoint(Endpoint.of("c2", "a", "10.1.0.3", 7));
         assertThat(RulesetCompiler.diff(before, after)).isEqualTo("""
                 add element inet qnf ep4 { 10.1.0.3 }
+                add element inet qnf src4 { "qbr-a" . 10.1.0.3 }
                 add element inet qnf ident4 { 10.1.0.3 : 7 }
                 add element inet qnf net4-a { 10.1.0.3 }
                 """);

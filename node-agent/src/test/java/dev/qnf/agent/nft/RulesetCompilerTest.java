@@ -38,8 +38,10 @@ class RulesetCompilerTest {
                 add map inet qnf mesh4 { type ifname . ipv4_addr : verdict; flags interval; }
                 add map inet qnf mesh6 { type ifname . ipv6_addr : verdict; flags interval; }
                 add set inet qnf ep4 { type ipv4_addr; }
+                add set inet qnf src4 { type ifname . ipv4_addr; }
                 add map inet qnf ident4 { type ipv4_addr : mark; }
                 add set inet qnf ep6 { type ipv6_addr; }
+                add set inet qnf src6 { type ifname . ipv6_addr; }
                 add map inet qnf ident6 { type ipv6_addr : mark; }
                 add set inet qnf net4-a { type ipv4_addr; }
                 add set inet qnf net6-a { type ipv6_addr; }
@@ -63,8 +65,10 @@ class RulesetCompilerTest {
                 flush map inet qnf mesh4
                 flush map inet qnf mesh6
                 flush set inet qnf ep4
+                flush set inet qnf src4
                 flush map inet qnf ident4
                 flush set inet qnf ep6
+                flush set inet qnf src6
                 flush map inet qnf ident6
                 flush set inet qnf net4-a
                 flush set inet qnf net6-a
@@ -85,6 +89,8 @@ class RulesetCompilerTest {
                 add rule inet qnf forward iifname != @bridges oifname != @bridges accept comment "not QNF traffic"
                 add rule inet qnf forward ct state established,related accept
                 add rule inet qnf forward ct state invalid drop
+                add rule inet qnf forward iifname @bridges iifname . ip saddr != @src4 drop comment "anti-spoofing: a container sends from its own addresses only"
+                add rule inet qnf forward iifname @bridges ip6 saddr != { ::, fe80::/10 } iifname . ip6 saddr != @src6 drop
                 add rule inet qnf forward iifname . oifname vmap @intra comment "within a network: its policy chain"
                 add rule inet qnf forward oifname "qwg*" iifname . ip daddr vmap @mesh4 comment "to the network on remote hosts"
                 add rule inet qnf forward iifname "qwg*" oifname . ip saddr vmap @mesh4 comment "from the network on remote hosts"
@@ -125,6 +131,7 @@ class RulesetCompilerTest {
                 add element inet qnf intra { "qbr-a" . "qbr-a" : goto net-a }
                 add element inet qnf mesh4 { "qbr-a" . 10.1.0.0/24 : goto net-a }
                 add element inet qnf ep4 { 10.1.0.2 }
+                add element inet qnf src4 { "qbr-a" . 10.1.0.2 }
                 add element inet qnf ident4 { 10.1.0.2 : 7 }
                 add element inet qnf net4-a { 10.1.0.2 }
                 add table ip qnf-nat { comment "managed by qnf; edits are overwritten"; }
@@ -152,6 +159,7 @@ class RulesetCompilerTest {
         Ruleset next = SMALL.withEndpoint(Endpoint.of("c2", "a", "10.1.0.3", 8));
         assertThat(RulesetCompiler.diff(SMALL, next)).isEqualTo("""
                 add element inet qnf ep4 { 10.1.0.3 }
+                add element inet qnf src4 { "qbr-a" . 10.1.0.3 }
                 add element inet qnf ident4 { 10.1.0.3 : 8 }
                 add element inet qnf net4-a { 10.1.0.3 }
                 """);
@@ -162,6 +170,7 @@ class RulesetCompilerTest {
         Ruleset two = SMALL.withEndpoint(Endpoint.of("c2", "a", "10.1.0.3", 8));
         assertThat(RulesetCompiler.diff(two, SMALL)).isEqualTo("""
                 delete element inet qnf ep4 { 10.1.0.3 }
+                delete element inet qnf src4 { "qbr-a" . 10.1.0.3 }
                 delete element inet qnf ident4 { 10.1.0.3 }
                 delete element inet qnf net4-a { 10.1.0.3 }
                 """);
@@ -173,8 +182,10 @@ class RulesetCompilerTest {
         Ruleset next = withB.withEndpoint(Endpoint.dualStack("c3", "b", "10.2.0.5", "fd00:2::5", 9));
         assertThat(RulesetCompiler.diff(withB, next)).isEqualTo("""
                 add element inet qnf ep4 { 10.2.0.5 }
+                add element inet qnf src4 { "qbr-b" . 10.2.0.5 }
                 add element inet qnf ident4 { 10.2.0.5 : 9 }
                 add element inet qnf ep6 { fd00:2::5 }
+                add element inet qnf src6 { "qbr-b" . fd00:2::5 }
                 add element inet qnf ident6 { fd00:2::5 : 9 }
                 add element inet qnf net4-b { 10.2.0.5 }
                 add element inet qnf net6-b { fd00:2::5 }
