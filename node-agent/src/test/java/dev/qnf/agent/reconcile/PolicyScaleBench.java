@@ -86,37 +86,13 @@ public final class PolicyScaleBench {
                         "endpoint/big/new" + r, added))));
                 List<Endpoint> more = new ArrayList<>(here);
                 more.add(bigger.endpoint("big", "new" + r).orElseThrow());
-                long a0 = System.nanoTime();
-                long ac = cpu();
-                Ruleset next = ruleset(bigger, more);
-                long a1 = System.nanoTime();
-                long acpu = cpu() - ac;
-                fw.apply(next);
-                long a2 = System.nanoTime();
-                long aapply = cpu() - ac - acpu;
-                System.out.printf("endpoint added: desired ruleset %.1f ms (cpu %.1f ms), apply %.1f ms (render + "
-                                + "diff cpu %.1f ms; nft: %d lines); total %.1f ms%n", ms(a1 - a0), ms(acpu), ms(a2 - a1),
-                        ms(aapply),
-                        RulesetCompiler.diff(current, next).lines().count(), ms(a2 - a0));
-                current = next;
+                current = measureChange("endpoint added:", fw, current, bigger, more);
 
                 // one rule changed: policy 0's ingress port moves (a policy PUT on the same view)
                 PolicyView p0 = policies(r + 1).get(0);
                 FabricView changed = bigger.apply(WatchMessage.events(bigger.revision() + 1, List.of(event(
                         "policy/default/p0", p0))));
-                long c0 = System.nanoTime();
-                long cc = cpu();
-                Ruleset ruled = ruleset(changed, more);
-                long c1 = System.nanoTime();
-                long ccpu = cpu() - cc;
-                fw.apply(ruled);
-                long c2 = System.nanoTime();
-                long capply = cpu() - cc - ccpu;
-                System.out.printf("rule changed:   desired ruleset %.1f ms (cpu %.1f ms), apply %.1f ms (render + "
-                                + "diff cpu %.1f ms; nft: %d lines); total %.1f ms%n", ms(c1 - c0), ms(ccpu), ms(c2 - c1),
-                        ms(capply),
-                        RulesetCompiler.diff(current, ruled).lines().count(), ms(c2 - c0));
-                current = ruled;
+                current = measureChange("rule changed:  ", fw, current, changed, more);
                 base = changed;
                 here = more;
             }
@@ -130,6 +106,26 @@ public final class PolicyScaleBench {
                 throw new AssertionError("unreachable: keeps the state alive until here");
             }
         }
+    }
+
+    /**
+     * One change as a CNI ADD or a watch event makes the agent apply it: the desired ruleset from the view, then the
+     * firewall's apply (render, diff against the last applied layout, one nft transaction). Prints wall and CPU time
+     * of both steps and the size of the nft script; returns the new ruleset.
+     */
+    static Ruleset measureChange(String what, NftFirewall fw, Ruleset current, FabricView view, List<Endpoint> local) {
+        long t0 = System.nanoTime();
+        long cpu0 = cpu();
+        Ruleset next = ruleset(view, local);
+        long t1 = System.nanoTime();
+        long desiredCpu = cpu() - cpu0;
+        fw.apply(next);
+        long t2 = System.nanoTime();
+        long applyCpu = cpu() - cpu0 - desiredCpu;
+        System.out.printf("%s desired ruleset %.1f ms (cpu %.1f ms), apply %.1f ms (render + diff cpu %.1f ms; nft: "
+                        + "%d lines); total %.1f ms%n", what, ms(t1 - t0), ms(desiredCpu), ms(t2 - t1), ms(applyCpu),
+                RulesetCompiler.diff(current, next).lines().count(), ms(t2 - t0));
+        return next;
     }
 
     /**
