@@ -13,10 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,9 +36,6 @@ class PolicyCliTest {
     Path adminTls;
 
     /** What one command printed, and its exit code. */
-    record Ran(int code, String out, String err) {
-    }
-
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         int base = Ports.freeBase(2);
@@ -70,26 +64,8 @@ class PolicyCliTest {
     }
 
     /** Runs {@code qnf ARGS --endpoint URL --tls-dir ADMIN}, capturing what it prints. */
-    synchronized Ran qnf(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 4];
-            System.arraycopy(args, 0, all, 0, args.length);
-            all[args.length] = "--endpoint";
-            all[args.length + 1] = url;
-            all[args.length + 2] = "--tls-dir";
-            all[args.length + 3] = adminTls.toString();
-            int code = Qnf.run(all);
-            return new Ran(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    QnfRun qnf(String... args) {
+        return QnfRun.against(url, adminTls, args);
     }
 
     static String resource(String name) throws URISyntaxException {
@@ -98,33 +74,33 @@ class PolicyCliTest {
 
     @Test
     void applyExplainRelabelAndABrokenFileThatIsRefused() throws Exception {
-        Ran denied = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080");
+        QnfRun denied = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080");
         assertThat(denied.code()).as(denied.toString()).isZero();
         assertThat(denied.out()).startsWith("DENY: shop/web -> shop/api tcp/8080").contains("denies by default");
 
-        Ran applied = qnf("policy", "apply", "-f", resource("shop.yaml"));
+        QnfRun applied = qnf("policy", "apply", "-f", resource("shop.yaml"));
         assertThat(applied.code()).as(applied.toString()).isZero();
         assertThat(applied.out()).contains("applied 3 policies, 4 test(s) passed", "shop/api", "shop/web", "shop/db");
 
-        Ran allowed = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080");
+        QnfRun allowed = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080");
         assertThat(allowed.out()).startsWith("ALLOW: shop/web -> shop/api tcp/8080")
                 .contains("egress at shop/web: allow by shop/web egress[0]",
                         "ingress at shop/api: allow by shop/api ingress[0]");
 
-        Ran broken = qnf("policy", "apply", "-f", resource("shop-broken.yaml"));
+        QnfRun broken = qnf("policy", "apply", "-f", resource("shop-broken.yaml"));
         assertThat(broken.code()).isEqualTo(1);
         assertThat(broken.err()).contains("FAILED_PRECONDITION", "1 of 2 policy test(s) failed; nothing applied",
                 "FAIL shop/web -> shop/api tcp/8080 expect allow: got deny");
         assertThat(qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080").out())
                 .as("the refused file changed nothing").startsWith("ALLOW");
 
-        Ran list = qnf("policy", "list", "-n", "shop");
+        QnfRun list = qnf("policy", "list", "-n", "shop");
         assertThat(list.out()).contains("NAMESPACE", "shop       api", "app=api", "1 allow");
-        Ran get = qnf("policy", "get", "shop/db");
+        QnfRun get = qnf("policy", "get", "shop/db");
         assertThat(get.out()).contains("name: db", "port: 5432");
 
         // web relabelled as legacy loses its identity's allow: the api policy selects app=web peers only
-        Ran label = qnf("endpoint", "label", "web", "app=legacy", "tier=old");
+        QnfRun label = qnf("endpoint", "label", "web", "app=legacy", "tier=old");
         assertThat(label.code()).as(label.toString()).isZero();
         assertThat(label.out()).contains("shop/web", "app=legacy", "tier=old");
         assertThat(qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080").out())
@@ -137,30 +113,30 @@ class PolicyCliTest {
         assertThat(qnf("policy", "delete", "shop/web").code()).isZero();
         assertThat(qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--port", "8080").out())
                 .startsWith("DENY");
-        Ran again = qnf("policy", "delete", "shop/web");
+        QnfRun again = qnf("policy", "delete", "shop/web");
         assertThat(again.code()).isEqualTo(1);
         assertThat(again.err()).contains("NOT_FOUND");
     }
 
     @Test
     void kubernetesYamlImportsAndBadInputIsAClearError() throws Exception {
-        Ran dry = qnf("policy", "import", "--dry-run", resource("k8s-policies.yaml"));
+        QnfRun dry = qnf("policy", "import", "--dry-run", resource("k8s-policies.yaml"));
         assertThat(dry.code()).as(dry.toString()).isZero();
         assertThat(dry.out()).contains("name: test-network-policy", "except:", "protocol: tcp");
         assertThat(qnf("policy", "list", "-n", "locked").out()).doesNotContain("default-deny-ingress");
 
-        Ran imported = qnf("policy", "import", resource("k8s-policies.yaml"));
+        QnfRun imported = qnf("policy", "import", resource("k8s-policies.yaml"));
         assertThat(imported.code()).as(imported.toString()).isZero();
         assertThat(imported.out()).contains("applied 5 policies", "locked/default-deny-ingress");
 
-        Ran missing = qnf("policy", "apply", "-f", "/nonexistent/p.yaml");
+        QnfRun missing = qnf("policy", "apply", "-f", "/nonexistent/p.yaml");
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("no such file");
-        Ran badExplain = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--proto", "gre",
+        QnfRun badExplain = qnf("policy", "explain", "--from", "shop/web", "--to", "shop/api", "--proto", "gre",
                 "--port", "1");
         assertThat(badExplain.code()).isEqualTo(1);
         assertThat(badExplain.err()).contains("INVALID_ARGUMENT", "gre");
-        Ran badLabel = qnf("endpoint", "label", "shop/web", "oops");
+        QnfRun badLabel = qnf("endpoint", "label", "shop/web", "oops");
         assertThat(badLabel.code()).isEqualTo(2);
         assertThat(badLabel.err()).contains("neither k=v");
     }

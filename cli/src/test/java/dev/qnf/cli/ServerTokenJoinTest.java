@@ -102,21 +102,9 @@ class ServerTokenJoinTest {
         return created;
     }
 
-    /** Runs {@code qnf server ...} through picocli's error handling, as main does; the exit code and stderr. */
-    record Ran(int code, String err) {
-    }
-
-    Ran qnfServer(String... args) {
-        PrintStream err = System.err;
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            List<String> all = new ArrayList<>(List.of("server"));
-            all.addAll(List.of(args));
-            return new Ran(Qnf.run(all.toArray(String[]::new)), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setErr(err);
-        }
+    /** Runs {@code qnf server ...} through picocli's error handling, as main does. */
+    QnfRun qnfServer(String... args) {
+        return QnfRun.of(concat(new String[]{"server"}, args));
     }
 
     @Test
@@ -124,7 +112,7 @@ class ServerTokenJoinTest {
         // a node token offered by a server is refused and stays unspent (a node can still use it)
         TokenCreated nodeToken = token("node");
         int base = Ports.freeBase(2);
-        Ran refused = qnfServer("--id", "wrong", "--data", dir.resolve("wrong").toString(),
+        QnfRun refused = qnfServer("--id", "wrong", "--data", dir.resolve("wrong").toString(),
                 "--raft", "127.0.0.1:" + (base + 1), "--api", "127.0.0.1:" + (base + 2),
                 "--join", joinUrl(first), "--token", nodeToken.token(), "--ca-hash", pin);
         assertThat(refused.code()).as(refused.toString()).isEqualTo(5);
@@ -179,7 +167,7 @@ class ServerTokenJoinTest {
         assertThat(node.load().spiffeId()).isEqualTo(SpiffeId.node(ClusterPki.DEFAULT_TRUST_DOMAIN, "edge-1"));
 
         // the server token is single use: a fourth server with s2's token is refused and gets nothing
-        Ran reused = qnfServer("--id", "s4", "--data", dir.resolve("s4").toString(),
+        QnfRun reused = qnfServer("--id", "s4", "--data", dir.resolve("s4").toString(),
                 "--raft", "127.0.0.1:" + (base + 1), "--api", "127.0.0.1:" + (base + 2),
                 "--join", joinUrl(first), "--token", t2.token(), "--ca-hash", pin);
         assertThat(reused.code()).as(reused.toString()).isEqualTo(5);
@@ -193,17 +181,17 @@ class ServerTokenJoinTest {
         int base = Ports.freeBase(2);
         String[] common = {"--id", "x1", "--data", dir.resolve("x1").toString(), "--raft", "127.0.0.1:" + (base + 1),
                 "--api", "127.0.0.1:" + (base + 2)};
-        Ran noPin = qnfServer(concat(common, "--join", joinUrl(first), "--token", "abcdef.0123456789abcdef"));
+        QnfRun noPin = qnfServer(concat(common, "--join", joinUrl(first), "--token", "abcdef.0123456789abcdef"));
         assertThat(noPin.code()).isEqualTo(2);
         assertThat(noPin.err()).contains("--token needs --ca-hash");
-        Ran noJoin = qnfServer(concat(common, "--token", "abcdef.0123456789abcdef", "--ca-hash", "sha256:00"));
+        QnfRun noJoin = qnfServer(concat(common, "--token", "abcdef.0123456789abcdef", "--ca-hash", "sha256:00"));
         assertThat(noJoin.code()).isEqualTo(2);
         assertThat(noJoin.err()).contains("--token needs --join");
-        Ran wrongPin = qnfServer(concat(common, "--join", joinUrl(first), "--token", token("server").token(),
+        QnfRun wrongPin = qnfServer(concat(common, "--join", joinUrl(first), "--token", token("server").token(),
                 "--ca-hash", "sha256:" + "ab".repeat(32)));
         assertThat(wrongPin.code()).isEqualTo(5);
         assertThat(wrongPin.err()).contains("does not serve the CA", "refusing to send the token");
-        Ran noPassphrase = qnfServer("--id", "s1", "--data", dir.resolve("s1").toString(),
+        QnfRun noPassphrase = qnfServer("--id", "s1", "--data", dir.resolve("s1").toString(),
                 "--raft", "127.0.0.1:" + (base + 1), "--api", "127.0.0.1:" + (base + 2), "--pki",
                 dir.resolve("s1/pki").toString());
         assertThat(noPassphrase.code()).as(noPassphrase.toString()).isEqualTo(4);

@@ -14,9 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,9 +36,6 @@ class TokenCliTest {
     Path adminTls;
     Path dir;
 
-    record Ran(int code, String out, String err) {
-    }
-
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
@@ -63,38 +57,21 @@ class TokenCliTest {
         }
     }
 
-    synchronized Ran qnf(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        ByteArrayOutputStream e = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
-            String[] all = new String[args.length + 4];
-            System.arraycopy(args, 0, all, 0, args.length);
-            all[args.length] = "--endpoint";
-            all[args.length + 1] = server.apiUrl();
-            all[args.length + 2] = "--tls-dir";
-            all[args.length + 3] = adminTls.toString();
-            int code = Qnf.run(all);
-            return new Ran(code, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(out);
-            System.setErr(err);
-        }
+    /** Runs {@code qnf ARGS --endpoint URL --tls-dir ADMIN}, capturing what it prints. */
+    QnfRun qnf(String... args) {
+        return QnfRun.against(server.apiUrl(), adminTls, args);
     }
 
     @Test
     void aPrintedTokenAndPinLetANodeJoinOnce() {
-        Ran created = qnf("token", "create", "--ttl", "10m", "--uses", "1", "--role", "node", "--site", "lab");
+        QnfRun created = qnf("token", "create", "--ttl", "10m", "--uses", "1", "--role", "node", "--site", "lab");
         assertThat(created.code()).as(created.toString()).isZero();
         Matcher m = PRINTED.matcher(created.out());
         assertThat(m.find()).as(created.out()).isTrue();
         String token = m.group(1);
         String pin = m.group(2);
 
-        Ran listed = qnf("token", "list");
+        QnfRun listed = qnf("token", "list");
         assertThat(listed.out()).contains(token.substring(0, 6)).contains("lab").doesNotContain(token.substring(7));
 
         String joinUrl = "https://127.0.0.1:" + server.joinPort();
@@ -105,7 +82,7 @@ class TokenCliTest {
                     .created()).isTrue();
         }
         assertThat(qnf("token", "list").out()).contains("cli-node");
-        Ran deleted = qnf("token", "delete", token.substring(0, 6));
+        QnfRun deleted = qnf("token", "delete", token.substring(0, 6));
         assertThat(deleted.code()).as(deleted.toString()).isZero();
     }
 
@@ -114,31 +91,22 @@ class TokenCliTest {
         ClusterPki pki = ClusterPki.load(dir.resolve("ca"));
         var files = pki.issueUser("renewer", Role.VIEWER, dir.resolve("renewer"));
         var before = files.load().certificate();
-        PrintStream out = System.out;
-        ByteArrayOutputStream o = new ByteArrayOutputStream();
-        int code;
-        try {
-            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
-            code = Qnf.run("cert", "renew", "--endpoint", server.apiUrl(), "--tls-dir",
-                    files.cert().getParent().toString());
-        } finally {
-            System.setOut(out);
-        }
-        assertThat(code).as(o.toString(StandardCharsets.UTF_8)).isZero();
+        QnfRun renewed = QnfRun.against(server.apiUrl(), files.cert().getParent(), "cert", "renew");
+        assertThat(renewed.code()).as(renewed.toString()).isZero();
         var after = files.load();
         assertThat(after.certificate().getSerialNumber()).isNotEqualTo(before.getSerialNumber());
         assertThat(after.certificate().getPublicKey()).isNotEqualTo(before.getPublicKey());
         assertThat(after.spiffeId()).isEqualTo(SpiffeId.user("tok.qnf", "renewer"));
         assertThat(after.role()).isEqualTo(Role.VIEWER);
-        assertThat(o.toString(StandardCharsets.UTF_8)).contains("renewed spiffe://tok.qnf/user/renewer (viewer)");
+        assertThat(renewed.out()).contains("renewed spiffe://tok.qnf/user/renewer (viewer)");
     }
 
     @Test
     void badTtlRoleAndUsesAreClearErrors() {
-        Ran badTtl = qnf("token", "create", "--ttl", "5x");
+        QnfRun badTtl = qnf("token", "create", "--ttl", "5x");
         assertThat(badTtl.code()).isEqualTo(2);
         assertThat(badTtl.err()).contains("--ttl").doesNotContain("Exception");
-        Ran badRole = qnf("token", "create", "--role", "admin");
+        QnfRun badRole = qnf("token", "create", "--role", "admin");
         assertThat(badRole.code()).isNotZero();
         assertThat(badRole.err()).contains("role");
         assertThat(TokenCommand.ttlSeconds("2h")).isEqualTo(7200);
