@@ -99,7 +99,11 @@ final class PolicyPlanBuilder {
     private record Compiled(List<PolicyPlan.Rule> rules, Set<Integer> isolatedEgress, Set<Integer> isolatedIngress) {
     }
 
-    /** The last compilation and what it came from: a CNI ADD of a known identity changes none of it. */
+    /**
+     * The last compilation and what it came from: a CNI ADD of a known identity changes none of it. Beside the
+     * per-policy {@link Parts} it skips even the pass over the policies, and it hands back the same rules list, which
+     * {@code PolicyLayout}'s memo of rendered maps then recognises without comparing thousands of rules.
+     */
     private record Memo(FabricView.Policies model, Map<Integer, Identity> local, boolean unknown, Compiled compiled) {
         boolean sameInputs(FabricView.Policies m, Map<Integer, Identity> l, boolean u) {
             // the view shares its maps until they change, so identity is the cheap and exact test
