@@ -23,10 +23,18 @@ class CommandBatcherTest {
     private final FabricCodec codec = new FabricCodec();
     private final ExecutorService completions = Executors.newSingleThreadExecutor();
 
-    /** Answers every command with Ok(null, created = true) after a delay, and records batch sizes. */
+    /**
+     * Answers every command with a rejection naming it, once {@code held} is open and after a delay, and records
+     * batch sizes.
+     */
     private final class SlowEcho implements CommandBatcher.Transport {
         final List<Integer> sizes = new CopyOnWriteArrayList<>();
         private final ExecutorService pool = Executors.newCachedThreadPool();
+        private final CountDownLatch held;
+
+        SlowEcho(CountDownLatch held) {
+            this.held = held;
+        }
 
         @Override
         public CompletableFuture<CommandBatcher.Sent> send(byte[] batch) {
@@ -34,6 +42,7 @@ class CommandBatcherTest {
             sizes.add(slots.size());
             long revision = sizes.size();
             return CompletableFuture.supplyAsync(() -> {
+                awaitOpen(held);
                 sleep(20);
                 List<Reply> replies = new ArrayList<>();
                 for (Slot s : slots) {
@@ -42,6 +51,14 @@ class CommandBatcherTest {
                 }
                 return new CommandBatcher.Sent(replies, revision);
             }, pool);
+        }
+    }
+
+    private static void awaitOpen(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -55,13 +72,16 @@ class CommandBatcherTest {
 
     @Test
     void concurrentSubmittersShareBatchesAndEachGetsItsOwnReply() throws Exception {
-        SlowEcho transport = new SlowEcho();
+        int n = 400;
+        // The first batches are answered only once every caller has submitted: the rest queue up behind the full
+        // pipeline, as behind a slow Raft round. Without the hold, callers slowed down by a loaded machine could
+        // trickle in one batch at a time and the count of batches would measure the machine, not the batcher.
+        CountDownLatch submitted = new CountDownLatch(n);
+        SlowEcho transport = new SlowEcho(submitted);
         try (CommandBatcher batcher = new CommandBatcher("t", codec, transport,
                 new CommandBatcher.Limits(64, 1 << 20, 2), completions)) {
-            int n = 400;
             ExecutorService callers = Executors.newFixedThreadPool(32);
             List<CompletableFuture<CommandBatcher.Answer>> replies = new CopyOnWriteArrayList<>();
-            CountDownLatch submitted = new CountDownLatch(n);
             for (int i = 0; i < n; i++) {
                 String id = "e" + i;
                 callers.execute(() -> {
@@ -73,8 +93,8 @@ class CommandBatcherTest {
                     submitted.countDown();
                 });
             }
-            submitted.await(10, TimeUnit.SECONDS);
-            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+            assertThat(submitted.await(30, TimeUnit.SECONDS)).as("all %d submitted", n).isTrue();
+            CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             callers.shutdown();
 
             assertThat(batcher.commandsSent()).isEqualTo(n);
