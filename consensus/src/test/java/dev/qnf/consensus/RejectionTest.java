@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static dev.qnf.consensus.Fixtures.allocate;
@@ -20,12 +21,21 @@ class RejectionTest {
     @TempDir
     Path root;
 
-    /** Waits until the log stops moving (Ratis appends a metadata entry after commits). */
+    /**
+     * Waits until the log stops moving (Ratis appends a metadata entry after commits). The metadata entry commits
+     * one replication round after the entry before it, which on a loaded machine can take longer than one poll:
+     * the index must hold still over three polls (1.5 s), not two.
+     */
     private static long settledCommitIndex(FabricReplica r) {
         AtomicLong last = new AtomicLong(-1);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(300)).until(() -> {
+        AtomicInteger unchanged = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             long now = r.status().commitIndex();
-            return last.getAndSet(now) == now;
+            if (last.getAndSet(now) != now) {
+                unchanged.set(0);
+                return false;
+            }
+            return unchanged.incrementAndGet() >= 3;
         });
         return last.get();
     }
