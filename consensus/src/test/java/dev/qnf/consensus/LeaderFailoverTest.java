@@ -61,7 +61,7 @@ class LeaderFailoverTest {
                 }));
             }
 
-            await().atMost(Duration.ofSeconds(20)).until(() -> acknowledged.size() >= 60);
+            await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= 60);
             String killed = leader.id();
             cluster.stop(killed);
             // Issued while no leader is known: it waits for the election instead of failing.
@@ -82,7 +82,7 @@ class LeaderFailoverTest {
 
             FabricReplica restarted = cluster.restart(killed);
             FabricImage reference = survivors.get(0).read(ReadConsistency.LINEARIZABLE).get(15, TimeUnit.SECONDS);
-            await().atMost(Duration.ofSeconds(20))
+            await().atMost(Duration.ofSeconds(60))
                     .until(() -> restarted.localImage().revision() >= reference.revision());
             FabricImage converged = restarted.localImage();
             assertThat(converged.revision()).isEqualTo(reference.revision());

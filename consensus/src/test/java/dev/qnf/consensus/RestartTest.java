@@ -32,7 +32,7 @@ class RestartTest {
     }
 
     private static FabricImage awaitRevision(FabricReplica r, long revision) {
-        return await().atMost(Duration.ofSeconds(20)).until(r::localImage, i -> i.revision() >= revision);
+        return await().atMost(Duration.ofSeconds(60)).until(r::localImage, i -> i.revision() >= revision);
     }
 
     @Test
@@ -51,7 +51,7 @@ class RestartTest {
             assertThat(again.localImage().revision()).isEqualTo(before.revision());
             assertThat(again.localImage().resources()).isEqualTo(before.resources());
             cluster.awaitLeader();
-            await().atMost(Duration.ofSeconds(20)).until(() -> again.status().appliedIndex() >= appliedBefore);
+            await().atMost(Duration.ofSeconds(60)).until(() -> again.status().appliedIndex() >= appliedBefore);
             assertThat(again.stats().entriesApplied()).isZero();
             assertThat(again.stats().entriesSkipped()).isPositive();
             assertThat(again.localImage().revision()).isEqualTo(before.revision());

@@ -49,7 +49,7 @@ class WatchTest {
                 }
                 CompletableFuture.allOf(concurrent.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
                 long last = s1.localImage().revision();
-                await().atMost(Duration.ofSeconds(10)).until(() -> !all.revisions().isEmpty()
+                await().atMost(Duration.ofSeconds(30)).until(() -> !all.revisions().isEmpty()
                         && all.revisions().get(all.revisions().size() - 1) == last);
             }
             assertThat(all.resyncs).isEmpty();
@@ -66,7 +66,7 @@ class WatchTest {
             long resumeAfter = all.revisions().get(4);
             RecordingListener resumed = new RecordingListener();
             try (Watch w = s1.watch(resumeAfter + 1, resumed)) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> resumed.events.size() == all.events.size() - 5);
+                await().atMost(Duration.ofSeconds(30)).until(() -> resumed.events.size() == all.events.size() - 5);
             }
             assertThat(resumed.events).isEqualTo(all.events.subList(5, all.events.size()));
         }
@@ -83,7 +83,7 @@ class WatchTest {
             RecordingListener future = new RecordingListener();
             long now = s1.localImage().revision();
             try (Watch a = s1.watch(1, compacted); Watch b = s1.watch(now + 1, future)) {
-                await().atMost(Duration.ofSeconds(10)).until(() -> compacted.resyncs.size() == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> compacted.resyncs.size() == 1);
                 FabricImage resync = compacted.resyncs.get(0);
                 assertThat(resync.revision()).isEqualTo(now);
                 assertThat(resync.endpoints("blue")).hasSize(30);
@@ -91,7 +91,7 @@ class WatchTest {
 
                 s1.submit(allocate("blue", "later")).get(15, TimeUnit.SECONDS);
                 long later = s1.localImage().revision();
-                await().atMost(Duration.ofSeconds(10)).until(() -> compacted.events.size() == 1
+                await().atMost(Duration.ofSeconds(30)).until(() -> compacted.events.size() == 1
                         && future.events.size() == 1);
                 assertThat(compacted.revisions()).containsExactly(later);
                 assertThat(future.revisions()).containsExactly(later);

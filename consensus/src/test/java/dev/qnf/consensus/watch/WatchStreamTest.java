@@ -97,7 +97,7 @@ class WatchStreamTest {
         writer.start();
         try (Watch w = hub.watch(5, rec)) {
             writer.join();
-            await().atMost(5, TimeUnit.SECONDS).until(() -> rec.revisions.size() == 596);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> rec.revisions.size() == 596);
             assertThat(rec.revisions).isSorted().doesNotHaveDuplicates();
             assertThat(rec.revisions.get(0)).isEqualTo(5);
             assertThat(rec.resyncs).isEmpty();
@@ -114,9 +114,9 @@ class WatchStreamTest {
         compactedBelow = 6;
         Recorder rec = new Recorder();
         try (Watch w = hub.watch(2, rec)) {
-            await().atMost(5, TimeUnit.SECONDS).until(() -> rec.resyncs.size() == 1);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> rec.resyncs.size() == 1);
             apply(hub, 11);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> rec.revisions.contains(11L));
+            await().atMost(30, TimeUnit.SECONDS).until(() -> rec.revisions.contains(11L));
             assertThat(rec.resyncs).containsExactly(10L);
             assertThat(rec.revisions).containsExactly(11L);
         }
@@ -131,7 +131,7 @@ class WatchStreamTest {
             for (long r = 2; r <= 6; r++) {
                 apply(hub, r);
             }
-            await().atMost(5, TimeUnit.SECONDS).until(() -> rec.revisions.size() == 3);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> rec.revisions.size() == 3);
             assertThat(rec.revisions).containsExactly(4L, 5L, 6L);
         }
     }
@@ -146,14 +146,14 @@ class WatchStreamTest {
         Recorder rec = new Recorder();
         rec.gate = new CountDownLatch(1);
         try (Watch w = hub.watch(1, rec)) {
-            await().atMost(5, TimeUnit.SECONDS).until(() -> rec.heldAt == 1);
+            await().atMost(30, TimeUnit.SECONDS).until(() -> rec.heldAt == 1);
             for (long r = 2; r <= 50; r++) {
                 apply(hub, r); // never blocks although the listener is stuck
             }
             rec.gate.countDown();
-            await().atMost(5, TimeUnit.SECONDS).until(() -> !rec.resyncs.isEmpty());
+            await().atMost(30, TimeUnit.SECONDS).until(() -> !rec.resyncs.isEmpty());
             apply(hub, 51);
-            await().atMost(5, TimeUnit.SECONDS).until(() -> rec.revisions.contains(51L));
+            await().atMost(30, TimeUnit.SECONDS).until(() -> rec.revisions.contains(51L));
             assertThat(rec.revisions).isSorted().doesNotHaveDuplicates();
             long resyncedAt = rec.resyncs.get(rec.resyncs.size() - 1);
             assertThat(rec.revisions).filteredOn(r -> r > resyncedAt).containsExactly(51L);
@@ -168,11 +168,11 @@ class WatchStreamTest {
         Recorder b = new Recorder();
         hub.watch(1, a);
         hub.watch(1, b);
-        await().atMost(5, TimeUnit.SECONDS).until(() -> a.revisions.size() == 1 && b.revisions.size() == 1);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> a.revisions.size() == 1 && b.revisions.size() == 1);
         hub.resyncAll();
-        await().atMost(5, TimeUnit.SECONDS).until(() -> a.resyncs.size() == 1 && b.resyncs.size() == 1);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> a.resyncs.size() == 1 && b.resyncs.size() == 1);
         hub.close();
-        await().atMost(5, TimeUnit.SECONDS).until(() -> a.error.get() != null && b.error.get() != null);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> a.error.get() != null && b.error.get() != null);
         assertThat(hub.size()).isZero();
     }
 
@@ -190,7 +190,7 @@ class WatchStreamTest {
         hub.watch(1, bad);
         apply(hub, 1);
         apply(hub, 2);
-        await().atMost(5, TimeUnit.SECONDS).until(() -> bad.error.get() != null && good.revisions.size() == 2);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> bad.error.get() != null && good.revisions.size() == 2);
         assertThat(bad.error.get()).hasMessage("boom");
         assertThat(hub.size()).isEqualTo(1);
     }
