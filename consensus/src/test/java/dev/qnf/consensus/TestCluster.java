@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static org.awaitility.Awaitility.await;
 
@@ -24,6 +26,7 @@ import static org.awaitility.Awaitility.await;
 public final class TestCluster implements AutoCloseable {
     public static final Duration ELECTION_MIN = Duration.ofSeconds(1);
     public static final Duration ELECTION_MAX = Duration.ofMillis(1600);
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
     private final Path root;
     private final RaftTuning tuning;
@@ -99,12 +102,20 @@ public final class TestCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * A free port, never the same twice in this JVM: the kernel picks a random free port for each probe, and the
+     * servers bind theirs only later, so two probes in a row could otherwise be given the same one.
+     */
     public static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0)) {
+                s.setReuseAddress(true);
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 
@@ -174,7 +185,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public FabricReplica awaitLeader() {
-        return await("a leader among " + running.keySet()).atMost(Duration.ofSeconds(20))
+        return await("a leader among " + running.keySet()).atMost(Duration.ofSeconds(60))
                 .until(this::currentLeader, Optional::isPresent).orElseThrow();
     }
 

@@ -18,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -27,6 +29,8 @@ import static org.awaitility.Awaitility.await;
  * on the same data dir and ports, to test fail static.
  */
 public final class TestControlPlane implements AutoCloseable {
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
     private final Path dir;
     private final int raftPort;
     private final int apiPort;
@@ -96,11 +100,19 @@ public final class TestControlPlane implements AutoCloseable {
         client.close();
     }
 
+    /**
+     * A free port, never the same twice in this JVM: the kernel picks a random free port for each probe, and the
+     * server binds its ports only later, so the Raft and API probes could otherwise be given the same one.
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        while (true) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(s.getLocalPort())) {
+                    return s.getLocalPort();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 }
