@@ -10,12 +10,19 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Set;
 
 /**
  * Access control of an mTLS server: the caller is the SPIFFE ID of the client certificate the TLS handshake
  * already verified against the trust bundle (see {@link dev.qnf.api.pki.SpiffeTrustManager}), with the role that
  * certificate stands for; {@link Authorizer} decides.
+ *
+ * <p>The handshake checks the certificate once, but a connection (HTTP/1.1 keep-alive, HTTP/2) outlives it, so every
+ * request checks again what can change since: the certificate's end of validity (a date comparison, no
+ * cryptography: the chain was verified at the handshake and a certificate cannot change within a session) and the
+ * node's revocation. Open streams run the same check every second ({@link OpenCallRecheck}).
  */
 public final class CertificateAccess implements AccessControl {
     /** Whether a node's identity is revoked, from this server's applied replicated state. */
@@ -28,6 +35,7 @@ public final class CertificateAccess implements AccessControl {
 
     private final Authorizer authorizer;
     private final Revocations revocations;
+    private final Clock clock;
 
     public CertificateAccess(Authorizer authorizer) {
         this(authorizer, Revocations.NONE);
@@ -38,8 +46,14 @@ public final class CertificateAccess implements AccessControl {
      *                    each server as soon as it has applied it, for open connections too
      */
     public CertificateAccess(Authorizer authorizer, Revocations revocations) {
+        this(authorizer, revocations, Clock.systemUTC());
+    }
+
+    /** @param clock what "now" is for certificate validity (the handshake uses the system clock too) */
+    public CertificateAccess(Authorizer authorizer, Revocations revocations, Clock clock) {
         this.authorizer = authorizer;
         this.revocations = revocations;
+        this.clock = clock;
     }
 
     @Override
@@ -55,6 +69,13 @@ public final class CertificateAccess implements AccessControl {
             throw new ApiException(ApiCode.UNAUTHENTICATED, "a client certificate is required (mTLS)");
         }
         X509Certificate leaf = (X509Certificate) peer[0];
+        long now = clock.millis();
+        if (now > leaf.getNotAfter().getTime()) {
+            // the handshake saw it valid; the connection stayed open past its end
+            throw new ApiException(ApiCode.UNAUTHENTICATED, "the client certificate expired at "
+                    + Instant.ofEpochMilli(leaf.getNotAfter().getTime()) + " (it was valid when this connection "
+                    + "was opened): renew it and connect again");
+        }
         SpiffeId id = SpiffeId.of(leaf);
         if (id.kind() == SpiffeId.Kind.NODE && revocations.revoked(id.name())) {
             throw new ApiException(ApiCode.PERMISSION_DENIED, "node " + id.name() + " is revoked (qnf node revoke): "

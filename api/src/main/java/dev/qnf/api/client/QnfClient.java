@@ -36,13 +36,11 @@ import dev.qnf.api.json.TransferLeaderRequest;
 import dev.qnf.api.json.WatchMessage;
 
 import dev.qnf.api.pki.ReloadingIdentity;
-import dev.qnf.api.pki.Tls;
 import dev.qnf.api.pki.TlsFiles;
 
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -59,17 +57,10 @@ public final class QnfClient implements AutoCloseable {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Transport transport;
-    private final HttpClient http;
 
     private QnfClient(List<URI> endpoints, Duration timeout, TlsFiles tls) {
-        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2));
-        if (tls != null) {
-            // mTLS: our certificate, and only a server of our cluster's trust bundle is accepted (SPIFFE ID, not host name)
-            b.sslContext(Tls.clientContext(ReloadingIdentity.of(tls))).sslParameters(Tls.clientParameters());
-        }
-        this.http = b.build();
-        this.transport = new Transport(endpoints, http, timeout);
+        this.transport = new Transport(endpoints, tls == null ? HttpClients.plaintext()
+                : HttpClients.presenting(ReloadingIdentity.of(tls)), timeout);
     }
 
     /** A plaintext client of the servers at these base URLs (in-process tests of a server without TLS). */

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Sends requests to the first server that answers: on a connection error, a timeout or a 503 it moves to the
@@ -20,11 +21,12 @@ import java.util.function.Function;
  */
 final class Transport {
     private final List<URI> endpoints;
-    private final HttpClient http;
+    /** The client for the current identity ({@link HttpClients}), asked per request. */
+    private final Supplier<HttpClient> http;
     private final Duration timeout;
     private volatile int preferred;
 
-    Transport(List<URI> endpoints, HttpClient http, Duration timeout) {
+    Transport(List<URI> endpoints, Supplier<HttpClient> http, Duration timeout) {
         if (endpoints.isEmpty()) {
             throw new IllegalArgumentException("at least one server URL is required");
         }
@@ -39,7 +41,7 @@ final class Transport {
 
     /** A buffered exchange: the status and body of the first server that gives a non-503 answer. */
     HttpResponse<byte[]> send(String method, String path, Object body) {
-        return failover(base -> http.send(request(base, method, path, body, timeout),
+        return failover(base -> http.get().send(request(base, method, path, body, timeout),
                 HttpResponse.BodyHandlers.ofByteArray()), r -> r.statusCode() == 503, HttpResponse::body);
     }
 
@@ -49,14 +51,14 @@ final class Transport {
      */
     HttpResponse<byte[]> send(String method, String path, Object body,
                               java.util.function.Predicate<HttpResponse<byte[]>> elsewhere) {
-        return failover(base -> http.send(request(base, method, path, body, timeout),
+        return failover(base -> http.get().send(request(base, method, path, body, timeout),
                 HttpResponse.BodyHandlers.ofByteArray()), r -> r.statusCode() == 503 || elsewhere.test(r),
                 HttpResponse::body);
     }
 
     /** A streamed exchange (no overall timeout): the body is read as it arrives. */
     HttpResponse<InputStream> stream(String path) {
-        return failover(base -> http.send(request(base, "GET", path, null, null),
+        return failover(base -> http.get().send(request(base, "GET", path, null, null),
                 HttpResponse.BodyHandlers.ofInputStream()), r -> r.statusCode() == 503, r -> drain(r.body()));
     }
 

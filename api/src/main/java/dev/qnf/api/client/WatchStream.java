@@ -14,8 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * Reads the ndjson watch stream on its own thread, one consumer call per line, in order. When a stream breaks it resumes from the next revision, on
- * whichever server answers, with backoff; it stops on {@link #close()}, on a 4xx, or when the consumer throws.
+ * Reads the ndjson watch stream on its own thread, one consumer call per line, in order. When a stream breaks or
+ * the server ends it with an ERROR line it resumes from the next revision, on whichever server answers, with
+ * backoff; it stops on {@link #close()}, on a 4xx (e.g. 403 for a revoked node), or when the consumer throws.
  */
 final class WatchStream implements Watching {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
@@ -94,6 +95,11 @@ final class WatchStream implements Watching {
                     continue;
                 }
                 WatchMessage message = Json.lenient().readValue(line, WatchMessage.class);
+                if (message.endsStream()) {
+                    // the server ended the stream (node revoked, certificate expired): ask again, on a new
+                    // connection if the certificate was renewed, and a refusal then ends this watch with its reason
+                    return;
+                }
                 consumer.accept(message);
                 next = message.revision() + 1;
             }

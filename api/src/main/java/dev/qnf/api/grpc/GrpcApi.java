@@ -31,7 +31,7 @@ public final class GrpcApi {
                 .addService(ServerInterceptors.intercept(new NodesEndpoint(fabric), auth))
                 .addService(ServerInterceptors.intercept(new ClusterEndpoint(cluster), auth))
                 .addService(ServerInterceptors.intercept(new PoliciesEndpoint(fabric), auth))
-                .addService(ServerInterceptors.intercept(new WatchEndpoint(fabric), auth))
+                .addService(ServerInterceptors.intercept(new WatchEndpoint(fabric, access), auth))
                 .addService(ProtoReflectionService.newInstance())
                 .addService(GrpcHealthCheckService.builder().checkers(ready).build())
                 .exceptionHandler(new GrpcErrors())

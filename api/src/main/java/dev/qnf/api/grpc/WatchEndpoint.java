@@ -1,6 +1,8 @@
 package dev.qnf.api.grpc;
 
 import com.linecorp.armeria.server.ServiceRequestContext;
+import dev.qnf.api.auth.AccessControl;
+import dev.qnf.api.auth.OpenCallRecheck;
 import dev.qnf.api.backend.Subscription;
 import dev.qnf.api.backend.WatchListener;
 import dev.qnf.api.service.FabricService;
@@ -19,20 +21,27 @@ import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** {@code qnf.v1.Watch}: one message per revision until the client cancels; the consensus watch closes with it. */
+/**
+ * {@code qnf.v1.Watch}: one message per revision until the client cancels, or until its caller would be refused a
+ * new call (node revoked: PERMISSION_DENIED, certificate expired: UNAUTHENTICATED; checked every second,
+ * {@link OpenCallRecheck}); the consensus watch closes with it.
+ */
 public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
     private final FabricService fabric;
+    private final AccessControl access;
 
-    public WatchEndpoint(FabricService fabric) {
+    public WatchEndpoint(FabricService fabric, AccessControl access) {
         this.fabric = fabric;
+        this.access = access;
     }
 
     @Override
     public void watch(WatchRequest r, StreamObserver<WatchResponse> out) {
-        ServiceRequestContext.current().clearRequestTimeout();
+        ServiceRequestContext ctx = ServiceRequestContext.current();
+        ctx.clearRequestTimeout();
         ServerCallStreamObserver<WatchResponse> call = (ServerCallStreamObserver<WatchResponse>) out;
         AtomicReference<Subscription> subscription = new AtomicReference<>();
-        Sink sink = new Sink(call);
+        Sink sink = new Sink(call, () -> close(subscription));
         call.setOnCancelHandler(() -> close(subscription));
         call.setOnReadyHandler(sink::ready);
         try {
@@ -41,7 +50,10 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
             out.onError(e);
             return;
         }
+        OpenCallRecheck recheck = OpenCallRecheck.start(ctx, access, refused -> sink.end(
+                Status.fromCode(refused.code().grpcCode()).withDescription(refused.getMessage())));
         if (call.isCancelled()) {
+            recheck.close();
             close(subscription);
         }
     }
@@ -62,10 +74,29 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
 
     private static final class Sink implements WatchListener {
         private final ServerCallStreamObserver<WatchResponse> call;
+        private final Runnable unsubscribe;
         private final Object readiness = new Object();
+        /** The call is used from the delivery thread and, to end it, from the event loop: one at a time. */
+        private final Object calls = new Object();
+        private boolean ended;
 
-        Sink(ServerCallStreamObserver<WatchResponse> call) {
+        Sink(ServerCallStreamObserver<WatchResponse> call, Runnable unsubscribe) {
             this.call = call;
+            this.unsubscribe = unsubscribe;
+        }
+
+        /** Closes the call with {@code status} (unless it already ended) and stops the consensus watch. */
+        void end(Status status) {
+            synchronized (calls) {
+                if (!ended) {
+                    ended = true;
+                    if (!call.isCancelled()) {
+                        call.onError(status.asRuntimeException());
+                    }
+                }
+            }
+            unsubscribe.run();
+            ready();   // a delivery waiting for readiness gives up
         }
 
         void ready() {
@@ -90,8 +121,11 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
 
         @Override
         public void onError(Throwable t) {
-            if (!call.isCancelled()) {
-                call.onError(t);
+            synchronized (calls) {
+                if (!ended && !call.isCancelled()) {
+                    ended = true;
+                    call.onError(t);
+                }
             }
         }
 
@@ -99,17 +133,27 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
             if (call.isCancelled() || !awaitReady()) {
                 return;
             }
-            call.onNext(message);
+            synchronized (calls) {
+                if (!ended && !call.isCancelled()) {
+                    call.onNext(message);
+                }
+            }
+        }
+
+        private boolean isEnded() {
+            synchronized (calls) {
+                return ended;
+            }
         }
 
         private boolean awaitReady() {
             long deadline = System.currentTimeMillis() + STALL_LIMIT_MILLIS;
             synchronized (readiness) {
-                while (!call.isReady() && !call.isCancelled()) {
+                while (!call.isReady() && !call.isCancelled() && !isEnded()) {
                     long left = deadline - System.currentTimeMillis();
                     if (left <= 0) {
-                        call.onError(Status.UNAVAILABLE.withDescription("watch client took nothing for "
-                                + STALL_LIMIT_MILLIS + " ms; reconnect from the last revision").asRuntimeException());
+                        end(Status.UNAVAILABLE.withDescription("watch client took nothing for "
+                                + STALL_LIMIT_MILLIS + " ms; reconnect from the last revision"));
                         return false;
                     }
                     try {
@@ -120,7 +164,7 @@ public final class WatchEndpoint extends WatchGrpc.WatchImplBase {
                     }
                 }
             }
-            return !call.isCancelled();
+            return !call.isCancelled() && !isEnded();
         }
     }
 }

@@ -36,7 +36,7 @@ public final class RestApi {
                 .handle((list, e) -> e != null ? Optional.<String>empty() : list.value().stream()
                         .filter(a -> a.id().equals(endpoint)).map(Endpoint::node).findFirst()));
         for (Object resource : new Object[]{new NetworksApi(fabric), new NodesApi(fabric), new ClusterApi(cluster),
-                new WatchApi(fabric), new PoliciesApi(fabric), new TokensApi(fabric, caPin), new AuditApi(fabric),
+                new WatchApi(fabric, access), new PoliciesApi(fabric), new TokensApi(fabric, caPin), new AuditApi(fabric),
                 new CertificatesApi(renewal)}) {
             // authentication and role first (outer), then the node restriction, which needs the caller
             sb.annotatedService().exceptionHandlers(errors)

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.linecorp.armeria.common.HttpData;
 import com.linecorp.armeria.common.stream.StreamWriter;
 import dev.qnf.api.backend.WatchListener;
+import dev.qnf.api.errors.ApiException;
+import dev.qnf.api.json.ErrorBody;
 import dev.qnf.api.json.Json;
 import dev.qnf.api.json.WatchMessage;
 import dev.qnf.fabric.state.Change;
@@ -26,6 +28,10 @@ final class WatchLines implements WatchListener {
     static final Duration STALL_LIMIT = Duration.ofSeconds(30);
 
     private final StreamWriter<HttpData> out;
+    /** Orders the last line ({@link #end}) after every line written before it, and nothing after it. */
+    private final Object writes = new Object();
+    private long lastRevision;
+    private boolean ended;
 
     WatchLines(StreamWriter<HttpData> out) {
         this.out = out;
@@ -59,19 +65,32 @@ final class WatchLines implements WatchListener {
         out.close(t);
     }
 
+    /** Ends the stream with an ERROR line saying why (the caller was refused while it watched), from any thread. */
+    void end(ApiException refused) {
+        synchronized (writes) {
+            if (ended) {
+                return;
+            }
+            ended = true;
+            byte[] line = bytes(WatchMessage.error(lastRevision, new ErrorBody(refused.code().name(),
+                    refused.getMessage())));
+            if (line != null) {
+                out.tryWrite(HttpData.wrap(line));
+            }
+            out.close();
+        }
+    }
+
     private void line(WatchMessage message) {
-        byte[] line;
-        try {
-            byte[] json = Json.strict().writeValueAsBytes(message);
-            line = new byte[json.length + 1];
-            System.arraycopy(json, 0, line, 0, json.length);
-            line[json.length] = '\n';
-        } catch (JsonProcessingException e) {
-            out.close(e);
+        byte[] line = bytes(message);
+        if (line == null) {
             return;
         }
-        if (!out.tryWrite(HttpData.wrap(line))) {
-            return; // the client is gone; the subscription is being closed
+        synchronized (writes) {
+            if (ended || !out.tryWrite(HttpData.wrap(line))) {
+                return; // the client is gone or refused; the subscription is being closed
+            }
+            lastRevision = message.revision();
         }
         try {
             out.whenConsumed().get(STALL_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -81,6 +100,20 @@ final class WatchLines implements WatchListener {
             // the stream ended while waiting
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The message as one ndjson line, or null (and the stream closed) if it cannot be encoded. */
+    private byte[] bytes(WatchMessage message) {
+        try {
+            byte[] json = Json.strict().writeValueAsBytes(message);
+            byte[] line = new byte[json.length + 1];
+            System.arraycopy(json, 0, line, 0, json.length);
+            line[json.length] = '\n';
+            return line;
+        } catch (JsonProcessingException e) {
+            out.close(e);
+            return null;
         }
     }
 }

@@ -24,10 +24,16 @@ public final class NdjsonReader implements AutoCloseable {
     private final HttpResponse<InputStream> response;
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final Thread reader;
+    private final java.util.concurrent.CompletableFuture<Void> ended = new java.util.concurrent.CompletableFuture<>();
 
     public NdjsonReader(String url) {
+        this(CLIENT, url);
+    }
+
+    /** Over {@code client} (e.g. one presenting a client certificate). */
+    public NdjsonReader(HttpClient client, String url) {
         try {
-            response = CLIENT.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+            response = client.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
                     HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -43,6 +49,8 @@ public final class NdjsonReader implements AutoCloseable {
                 }
             } catch (IOException ignored) {
                 // closed
+            } finally {
+                ended.complete(null);
             }
         }, "ndjson-reader");
         reader.setDaemon(true);
@@ -68,6 +76,18 @@ public final class NdjsonReader implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Completes when the stream has ended (by the server or by {@link #close()}); every line is queued by then. */
+    public java.util.concurrent.CompletableFuture<Void> ended() {
+        return ended;
+    }
+
+    /** The lines not yet taken, without waiting. */
+    public java.util.List<JsonNode> drain() {
+        java.util.List<String> left = new java.util.ArrayList<>();
+        lines.drainTo(left);
+        return left.stream().map(Http::parse).toList();
     }
 
     public JsonNode next() {
