@@ -126,7 +126,7 @@ class QnfClientTest {
         List<WatchMessage> seen = new CopyOnWriteArrayList<>();
         Watching watching = client.watch(from, seen::add);
         client.allocate("wa", AllocationRequest.of("c1"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().flatMap(m -> m.events().stream())
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().flatMap(m -> m.events().stream())
                 .anyMatch(e -> e.key().equals("endpoint/wa/c1")));
         WatchMessage first = seen.get(0);
         assertThat(first.revision()).isEqualTo(from);
@@ -134,11 +134,14 @@ class QnfClientTest {
         assertThat(first.events().get(0).kind()).isEqualTo("network");
         assertThat(first.events().get(0).objectAs(NetworkView.class).cidr()).isEqualTo("10.20.0.0/24");
         assertThat(seen).extracting(WatchMessage::revision).isSorted();
-        assertThat(watching.lastRevision()).isEqualTo(seen.get(seen.size() - 1).revision());
+        // The stream moves its position only after the listener returns, so right after the await it may still
+        // name the revision before: wait for it instead of racing the watch thread.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(watching.lastRevision()).isEqualTo(seen.get(seen.size() - 1).revision()));
 
         watching.close();
         assertThat(watching.done()).isDone();
-        await().atMost(Duration.ofSeconds(10)).until(() -> a.fabric().openWatches() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.fabric().openWatches() == 0);
     }
 
     @Test
@@ -148,7 +151,7 @@ class QnfClientTest {
         b.fabric().compact();
         List<WatchMessage> seen = new CopyOnWriteArrayList<>();
         try (Watching w = client.watch(0L, seen::add)) {
-            await().atMost(Duration.ofSeconds(10)).until(() -> !seen.isEmpty());
+            await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty());
             assertThat(seen.get(0).isResync()).isTrue();
             assertThat(seen.get(0).objects()).extracting(WatchMessage.KeyedObject::key).contains("network/rs");
         }
@@ -157,7 +160,7 @@ class QnfClientTest {
     @Test
     void aBadWatchRevisionEndsTheWatchWithTheError() {
         Watching w = QnfClient.connect(a.url()).watch(-5L, m -> { });
-        await().atMost(Duration.ofSeconds(10)).until(() -> w.done().isDone());
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.done().isDone());
         assertThat(w.done()).isCompletedExceptionally();
     }
 }

@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * (see DesiredStateTest), and this pins down that the stream itself is not the problem.
  */
 class WatchOverMutualTlsTest {
-    static final Duration PROMPTLY = Duration.ofSeconds(5);
+    static final Duration PROMPTLY = Duration.ofSeconds(30);
 
     @TempDir
     Path dir;

@@ -117,7 +117,7 @@ class NodeCertificateRenewalTest {
             }
         }
         assertThat(failures).as("failed requests out of " + requests).isEmpty();
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(held.get().certificate())
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(held.get().certificate())
                 .as("a ReloadingIdentity loaded before the renewals").isEqualTo(files.load().certificate()));
         assertThat(serials).as("the certificate was renewed at least twice").hasSizeGreaterThanOrEqualTo(3);
         assertThat(keys).as("a fresh key pair per renewal").hasSameSizeAs(serials);

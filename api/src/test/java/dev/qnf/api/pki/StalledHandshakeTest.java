@@ -59,8 +59,10 @@ class StalledHandshakeTest {
                 try (QnfClient fresh = QnfClient.connect(pki.admin(), server.apiUrl())) {
                     fresh.listNetworks();   // a new connection and handshake each time
                 }
+                // A client held up behind the stalled handshakes would wait out the server's TLS handshake
+                // timeout (10 s); 5 s leaves a loaded machine room for a fresh client's own key loading and handshake.
                 assertThat(Duration.ofNanos(System.nanoTime() - start)).as("request %d", i)
-                        .isLessThan(Duration.ofSeconds(3));
+                        .isLessThan(Duration.ofSeconds(5));
             }
 
             // and the server does not keep the stalled connections forever

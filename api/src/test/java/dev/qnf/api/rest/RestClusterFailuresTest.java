@@ -134,12 +134,12 @@ class RestClusterFailuresTest {
     void watchWithoutFromStartsNowAndClosesTheConsensusWatchWhenTheClientLeaves() {
         http.post("/v1/networks", "{\"name\":\"old\",\"cidr\":\"10.70.0.0/24\"}");
         NdjsonReader watch = new NdjsonReader(server.url() + "/v1/watch");
-        await().atMost(Duration.ofSeconds(5)).until(() -> server.fabric().openWatches() == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.fabric().openWatches() == 1);
         http.post("/v1/networks", "{\"name\":\"new\",\"cidr\":\"10.71.0.0/24\"}");
         JsonNode line = watch.next();
         assertThat(line.get("events").findValuesAsText("key")).containsExactly("network/new");
 
         watch.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> server.fabric().openWatches() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.fabric().openWatches() == 0);
     }
 }

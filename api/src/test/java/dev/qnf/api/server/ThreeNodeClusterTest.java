@@ -58,7 +58,7 @@ class ThreeNodeClusterTest {
     void everyServerShowsEveryMemberWithItsApiAddress() {
         servers.forEach(s -> s.server().announced().join());
         for (ReplicaServers.Running s : servers) {
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 JsonNode c = new Http(s.url()).get("/v1/cluster").json();
                 assertThat(c.get("members").findValuesAsText("id")).containsExactlyInAnyOrder("c1", "c2", "c3");
                 assertThat(c.get("members").findValuesAsText("apiAddress"))
@@ -99,7 +99,7 @@ class ThreeNodeClusterTest {
         client.createNetwork(new NetworkRequest("hashed", "10.2.0.0/24", null, null, null, null, null, null, null, null,
                 java.util.Map.of("b", "2", "a", "1", "c", "3")));
         long revision = client.allocate("hashed", AllocationRequest.of("e1")).value().revision();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             List<StateHashView> hashes = servers.stream().map(s -> QnfClient.connect(s.url()).stateHash()).toList();
             assertThat(hashes).extracting(StateHashView::revision).containsOnly(hashes.get(0).revision());
             assertThat(hashes.get(0).revision()).isGreaterThanOrEqualTo(revision);
@@ -116,7 +116,7 @@ class ThreeNodeClusterTest {
             ClusterView added = client.addMember("c4", joiner.config().raftAddress());
             assertThat(added.members()).extracting(ClusterView.Peer::id).contains("c4");
             joiner.server().announced().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.cluster().members())
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.cluster().members())
                     .filteredOn(m -> m.id().equals("c4")).singleElement()
                     .satisfies(m -> assertThat(m.apiAddress()).isEqualTo(joiner.url())));
             // the new server serves linearizable reads of what was written before it joined
@@ -149,7 +149,7 @@ class ThreeNodeClusterTest {
                     .until(() -> client.allocate("fo", AllocationRequest.of("c1")).value().ip() != null);
             ClusterView view = client.cluster();
             assertThat(view.leader()).isNotEqualTo(leader.config().id());
-            await().atMost(Duration.ofSeconds(10)).until(() -> seen.stream().flatMap(m -> m.events().stream())
+            await().atMost(Duration.ofSeconds(30)).until(() -> seen.stream().flatMap(m -> m.events().stream())
                     .anyMatch(e -> e.key().equals("endpoint/fo/c1")));
         }
         ReplicaServers.Running restarted = leader;

@@ -91,7 +91,7 @@ public final class NdjsonReader implements AutoCloseable {
     }
 
     public JsonNode next() {
-        return next(Duration.ofSeconds(10));
+        return next(Duration.ofSeconds(30));
     }
 
     @Override
