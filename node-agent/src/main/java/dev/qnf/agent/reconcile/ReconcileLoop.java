@@ -72,23 +72,31 @@ public final class ReconcileLoop implements AutoCloseable {
     /** Starts the periodic convergence passes. */
     public void start() {
         long period = resync.toMillis();
-        executor.scheduleWithFixedDelay(() -> pass(Reconciler.Mode.ADOPT), period, period, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> pass(Reconciler.Mode.ADOPT, () -> { }), period, period,
+                TimeUnit.MILLISECONDS);
     }
 
-    /** Asks for a pass soon; many triggers before it starts make one pass. */
+    /**
+     * Asks for a pass soon; many triggers before it reads the view make one pass. The request is taken once the pass
+     * holds the host lock, just before it reads the inputs: triggers that come while it waits for the lock (a CNI
+     * verb holds it) are served by it, and a trigger after that gets a pass of its own.
+     */
     public void trigger() {
         if (pending.compareAndSet(false, true)) {
-            executor.schedule(() -> {
-                pending.set(false);
-                pass(Reconciler.Mode.APPLY);
-            }, 20, TimeUnit.MILLISECONDS);
+            executor.schedule(() -> pass(Reconciler.Mode.APPLY, () -> pending.set(false)), 20, TimeUnit.MILLISECONDS);
         }
     }
 
     /** One pass, now, on the calling thread. */
     public Reconciler.Report runOnce(Reconciler.Mode mode) {
+        return runOnce(mode, () -> { });
+    }
+
+    /** One pass on the calling thread; {@code locked} runs first once the host lock is held. */
+    private Reconciler.Report runOnce(Reconciler.Mode mode, Runnable locked) {
         try {
             return reconciler.locked(() -> {
+                locked.run();
                 DesiredState d = desired();
                 for (LocalAttachment o : d.orphaned()) {
                     LOG.warn("attachment {} (container {}, {}) is no longer in the control plane at revision {}; "
@@ -111,10 +119,10 @@ public final class ReconcileLoop implements AutoCloseable {
         reconciler.applyRules(desired());
     }
 
-    private void pass(Reconciler.Mode mode) {
+    private void pass(Reconciler.Mode mode, Runnable locked) {
         boolean ok;
         try {
-            Reconciler.Report r = runOnce(mode);
+            Reconciler.Report r = runOnce(mode, locked);
             ok = r.ok();
             if (!ok) {
                 LOG.warn("reconcile pass had errors: {}", r.errors());
