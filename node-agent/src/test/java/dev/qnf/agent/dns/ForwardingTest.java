@@ -162,7 +162,8 @@ class ForwardingTest {
         Message r = udp(server, query("example.com.", Type.A));
 
         assertThat(answers(r)).containsExactly("93.184.216.34");
-        assertThat((System.nanoTime() - t0) / 1_000_000).as("ICMP unreachable, no timeout").isLessThan(1500);
+        // well under the 3 s upstream timeout it would otherwise wait out, with room for a loaded machine
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("ICMP unreachable, no timeout").isLessThan(2500);
         assertThat(counters.upstreamFailures()).isEqualTo(1);
     }
 
@@ -171,7 +172,9 @@ class ForwardingTest {
         FakeUpstream silent = upstream(Mode.SILENT);
         FakeUpstream failing = upstream(Mode.SERVFAIL);
         FakeUpstream good = upstream(Mode.ANSWER);
-        InetSocketAddress server = server(silent.address(), failing.address(), good.address());
+        // a query timeout far beyond the one 300 ms upstream timeout: a slow machine must not run out of it
+        InetSocketAddress server = server(config(silent.address(), failing.address(), good.address())
+                .queryTimeout(Duration.ofSeconds(5)));
 
         long t0 = System.nanoTime();
         Message r = udp(server, query("example.com.", Type.A));
@@ -206,7 +209,7 @@ class ForwardingTest {
 
         long t0 = System.nanoTime();
         assertThat(udp(server, query("example.com.", Type.A)).getRcode()).isEqualTo(Rcode.SERVFAIL);
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(1500);
+        assertThat((System.nanoTime() - t0) / 1_000_000).as("well under the 3 s upstream timeout").isLessThan(2500);
     }
 
     @Test
