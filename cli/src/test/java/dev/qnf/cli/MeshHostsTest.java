@@ -83,11 +83,11 @@ class MeshHostsTest {
                 "-w", pcap.toString()).redirectErrorStream(true)
                 .redirectOutput(lab.dir.resolve("tcpdump.log").toFile()).start();
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pcap) && Files.size(pcap) > 0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pcap) && Files.size(pcap) > 0);
             // TCP: a marker line from container 1 to a listener in container 2
             CompletableFuture<String> tcp = CompletableFuture.supplyAsync(() ->
                     h2.inContainer("timeout", "20", "busybox", "nc", "-l", "-p", "7000"));
-            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() ->
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                     h1.inContainer("sh", "-c", "echo " + MARKER + "-tcp | busybox nc -w 2 " + h2.containerIp + " 7000"));
             assertThat(tcp.get(30, TimeUnit.SECONDS)).contains(MARKER + "-tcp");
             // UDP: a datagram from container 3 to container 1, sockets opened inside the containers' namespaces
@@ -96,7 +96,7 @@ class MeshHostsTest {
                 receiver.setSoTimeout(1000);
                 byte[] payload = (MARKER + "-udp").getBytes(StandardCharsets.US_ASCII);
                 DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
-                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
                     sender.send(new DatagramPacket(payload, payload.length,
                             InetAddress.getByName(h1.containerIp), 7001));
                     receiver.receive(in);
@@ -169,7 +169,7 @@ class MeshHostsTest {
         // a container that leaves takes its proxy entry with it
         lab.client.release(network, lab.client.listAllocations(network).allocations().stream()
                 .filter(v -> b.equals(v.ip6())).findFirst().orElseThrow().endpoint());
-        await().atMost(Duration.ofSeconds(10)).until(() -> !sh("ip", "netns", "exec", h1.ns, "ip", "-6", "neigh",
+        await().atMost(Duration.ofSeconds(30)).until(() -> !sh("ip", "netns", "exec", h1.ns, "ip", "-6", "neigh",
                 "show", "proxy").contains(b));
     }
 
@@ -199,11 +199,11 @@ class MeshHostsTest {
     void aRotatedKeyIsPublishedAndTrafficResumes() {
         String before = lab.client.getNode(h2.node).publicKey();
         assertThat(Qnf.run("node", "rotate-key", "--state-dir", h2.state().toString())).isZero();
-        await().atMost(Duration.ofSeconds(15)).until(() -> !lab.client.getNode(h2.node).publicKey().equals(before));
+        await().atMost(Duration.ofSeconds(60)).until(() -> !lab.client.getNode(h2.node).publicKey().equals(before));
         String after = lab.client.getNode(h2.node).publicKey();
-        await().atMost(Duration.ofSeconds(15)).until(() -> h1.wg("peers").contains(after)
+        await().atMost(Duration.ofSeconds(60)).until(() -> h1.wg("peers").contains(after)
                 && !h1.wg("peers").contains(before));
-        await().atMost(Duration.ofSeconds(15)).until(() -> h1.ping(h2) && h3.ping(h2));
+        await().atMost(Duration.ofSeconds(60)).until(() -> h1.ping(h2) && h3.ping(h2));
     }
 
     @Test

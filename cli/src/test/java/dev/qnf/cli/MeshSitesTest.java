@@ -256,7 +256,7 @@ class MeshSitesTest {
         String marker = "qnf-policy-" + port;
         CompletableFuture<String> listener = CompletableFuture.supplyAsync(() -> SimulatedMesh.sh("ip", "netns", "exec",
                 toNs, "sh", "-c", "timeout 8 busybox nc -l -p " + port + "; true"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> !SimulatedMesh.sh("ip", "netns", "exec", toNs, "ss", "-Hltn",
+        await().atMost(Duration.ofSeconds(30)).until(() -> !SimulatedMesh.sh("ip", "netns", "exec", toNs, "ss", "-Hltn",
                 "sport = :" + port).isBlank());
         SimulatedMesh.sh("ip", "netns", "exec", "qnf-demo-" + from + lab.tag, "sh", "-c",
                 "echo " + marker + " | busybox nc -w 3 " + address + " " + port + "; true");

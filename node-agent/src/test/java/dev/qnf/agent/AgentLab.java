@@ -118,7 +118,7 @@ final class AgentLab implements AutoCloseable {
 
     void startAgent() throws IOException {
         agent = NodeAgent.start(config);
-        await().atMost(Duration.ofSeconds(20)).until(() -> agent.ready());
+        await().atMost(Duration.ofSeconds(60)).until(() -> agent.ready());
     }
 
     void stopAgent() {

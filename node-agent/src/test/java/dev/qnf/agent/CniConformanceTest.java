@@ -280,7 +280,7 @@ class CniConformanceTest {
 
             cp.stopServer();
             try {
-                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !lab.agent.connected());
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> !lab.agent.connected());
                 AgentLab.Call add = lab.cni("ADD", "s3", c3, "eth0", null, AgentLab.conf("static", "1.0.0"));
                 assertThat(add.exit()).isEqualTo(1);
                 assertThat(add.code()).as(add.toString()).isEqualTo(11);

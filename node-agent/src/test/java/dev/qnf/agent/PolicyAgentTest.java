@@ -101,7 +101,7 @@ class PolicyAgentTest {
                           {"name": "client", "selector": {"matchLabels": {"app": "client"}},
                            "egress": [{"action": "allow", "to": [{"endpoints": {"matchLabels": {"app": "web"}}},
                                                                   {"endpoints": {"matchLabels": {"app": "db"}}}]}]}]}""");
-                await().atMost(Duration.ofSeconds(15)).until(() -> tcp(c1, ip3, false));
+                await().atMost(Duration.ofSeconds(60)).until(() -> tcp(c1, ip3, false));
                 assertThat(udp(c1, ip3, false)).as("the db policy allows TCP only").isFalse();
                 assertThat(tcp(c3, ip2, false)).as("still no rule").isFalse();
                 assertThat(tcp(c1, ip2, true)).isTrue();

@@ -48,7 +48,7 @@ class PodmanPolicyE2ETest {
     /** Where the agent serves /metrics, in the fixture's private host namespace. */
     static final String METRICS = "127.0.0.1:9464";
     /** How long the data plane may take to follow a policy or label change. */
-    static final Duration CONVERGE = Duration.ofSeconds(15);
+    static final Duration CONVERGE = Duration.ofSeconds(60);
 
     static final String POLICIES = """
             # srv takes HTTP from cli only; cli may call srv on port 80; everything else is denied (network default)

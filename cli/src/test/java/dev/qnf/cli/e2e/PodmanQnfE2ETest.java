@@ -160,7 +160,7 @@ class PodmanQnfE2ETest {
         podman.rm(c);
 
         assertThat(podman.containerNames()).doesNotContain("c");
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(podman.hostLinks()).doesNotContainKey(veth);
             assertThat(podman.hostLinks().values()).noneMatch(n -> n.matches("qv[0-9a-f]{12}"));
             String host = podman.inHost("ip", "addr").orFail().out() + podman.inHost("ip", "route").orFail().out();

@@ -127,7 +127,7 @@ class WireGuardGoTest {
         assertThat(Sh.inNs(ns1, "ip", "-o", "link")).contains(if1);
 
         daemons.get(0).stop();
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(Sh.inNs(ns1, "ip", "-o", "link")).doesNotContain(if1));
         assertThat(Files.exists(Path.of("/var/run/wireguard", if1 + ".sock"))).isFalse();
     }
