@@ -31,15 +31,23 @@ final class Layout {
     /**
      * A named set ({@code dataType} null) or map. Elements map a rendered key to a rendered value ("" in a set).
      * Types are written the way nft's JSON output spells them ("inet_proto . inet_service"), so what adoption reads
-     * compares with what the compiler writes.
+     * compares with what the compiler writes. {@code typeOf}, when not null, declares the key by expression
+     * ("iifname . @th,64,128") where no type names it: nft's JSON then lists the key as {@code keyType}
+     * ("ifname . integer").
      */
-    record NftSet(String name, String keyType, String dataType, Set<String> flags, Map<String, String> elements) {
+    record NftSet(String name, String keyType, String dataType, Set<String> flags, Map<String, String> elements,
+                  String typeOf) {
+        NftSet(String name, String keyType, String dataType, Set<String> flags, Map<String, String> elements) {
+            this(name, keyType, dataType, flags, elements, null);
+        }
+
         String kind() {
             return dataType == null ? "set" : "map";
         }
 
         String spec() {
-            return "{ type " + keyType + (dataType == null ? "" : " : " + dataType) + "; "
+            String key = typeOf != null ? "typeof " + typeOf : "type " + keyType;
+            return "{ " + key + (dataType == null ? "" : " : " + dataType) + "; "
                     + (flags.isEmpty() ? "" : "flags " + String.join(", ", flags) + "; ") + "}";
         }
 

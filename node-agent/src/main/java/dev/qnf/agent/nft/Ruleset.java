@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SortedMap;
@@ -60,9 +61,14 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
 
     /**
      * A local endpoint: its addresses and its identity, the number policies match on (0: none; the identity the
-     * {@link PolicyPlan} gives its addresses then applies, if any).
+     * {@link PolicyPlan} gives its addresses then applies, if any). {@code port}: the bridge port its container is
+     * plugged into, when known; a port is held to the endpoint's own addresses and MAC ({@link PortGuard}).
      */
-    public record Endpoint(String id, String network, IpAddress ip4, IpAddress ip6, int identity) {
+    public record Endpoint(String id, String network, IpAddress ip4, IpAddress ip6, int identity, Port port) {
+        public Endpoint(String id, String network, IpAddress ip4, IpAddress ip6, int identity) {
+            this(id, network, ip4, ip6, identity, null);
+        }
+
         public Endpoint {
             Names.endpoint(id);
             Objects.requireNonNull(network, "network");
@@ -88,8 +94,40 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
             return family == 4 ? ip4 : ip6;
         }
 
+        /** The same endpoint, plugged into bridge port {@code ifname} with container MAC {@code mac} (null: unknown). */
+        public Endpoint onPort(String ifname, String mac) {
+            return new Endpoint(id, network, ip4, ip6, identity, new Port(ifname, mac));
+        }
+
         Stream<IpAddress> addresses() {
             return Stream.of(ip4, ip6).filter(Objects::nonNull);
+        }
+    }
+
+    /**
+     * The host end of a container's veth, a port of its network's bridge, and the MAC of the container's end (null
+     * when the agent does not know it: then only the addresses are checked).
+     */
+    public record Port(String ifname, String mac) {
+        private static final Pattern MAC = Pattern.compile("[0-9a-f]{2}(:[0-9a-f]{2}){5}");
+
+        public Port {
+            if (ifname == null || !IFNAME.matcher(ifname).matches()) {
+                throw new IllegalArgumentException("port '" + ifname
+                        + "' is not an interface name (1-15 letters, digits, '_', '.', '-')");
+            }
+            if (mac != null) {
+                mac = mac.toLowerCase(Locale.ROOT);
+                if (!isMac(mac)) {
+                    throw new IllegalArgumentException("port " + ifname + ": MAC '" + mac
+                            + "' is not six hex bytes separated by ':'");
+                }
+            }
+        }
+
+        /** "0a:58:0a:01:00:02" (either case). */
+        public static boolean isMac(String text) {
+            return text != null && MAC.matcher(text.toLowerCase(Locale.ROOT)).matches();
         }
     }
 
@@ -237,7 +275,19 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
             }
         });
         Map<IpAddress, String> holders = new HashMap<>();
+        Map<String, String> plugged = new HashMap<>();
         endpoints.forEach((id, ep) -> {
+            if (ep.port() != null) {
+                String other = plugged.put(ep.port().ifname(), id);
+                if (other != null) {
+                    throw new IllegalArgumentException("port " + ep.port().ifname() + " given to endpoints " + other
+                            + " and " + id);
+                }
+                if (bridges.containsKey(ep.port().ifname())) {
+                    throw new IllegalArgumentException("endpoint " + id + ": port " + ep.port().ifname()
+                            + " is a network's bridge");
+                }
+            }
             if (!id.equals(ep.id())) {
                 throw new IllegalArgumentException("endpoint " + ep.id() + " filed under '" + id + "'");
             }

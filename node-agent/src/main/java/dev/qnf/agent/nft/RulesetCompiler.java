@@ -38,8 +38,10 @@ public final class RulesetCompiler {
     public static final String FILTER = "inet qnf";
     public static final String NAT4 = "ip qnf-nat";
     public static final String NAT6 = "ip6 qnf-nat";
+    /** Anti-spoofing per bridge port ({@link PortGuard}); exists while some endpoint has a known port. */
+    public static final String BRIDGE = PortGuard.TABLE;
     /** The only tables QNF creates, changes or deletes. */
-    public static final List<String> TABLES = List.of(FILTER, NAT4, NAT6);
+    public static final List<String> TABLES = List.of(FILTER, NAT4, NAT6, BRIDGE);
 
     static final String HAIRPIN = "hairpin: a published port reached from its own network";
 
@@ -250,6 +252,9 @@ public final class RulesetCompiler {
         tables.put(NAT4, natTable(r, 4));
         if (r.dualStack()) {
             tables.put(NAT6, natTable(r, 6));
+        }
+        if (PortGuard.needed(r)) {
+            tables.put(BRIDGE, PortGuard.table(r));
         }
         return tables;
     }

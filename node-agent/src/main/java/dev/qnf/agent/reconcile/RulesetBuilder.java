@@ -10,12 +10,15 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
- * The nftables {@link Ruleset} of a desired state: the host's networks, its local endpoints (with their identities),
+ * The nftables {@link Ruleset} of a desired state: the host's networks, its local endpoints (with their identities
+ * and bridge ports),
  * the published ports of its attachments, and the policy plan ({@link PolicyPlanBuilder}). Conflicts that the ruleset would refuse (an address or a host port claimed twice) are
  * resolved first come, first served, with an error in the log, so one bad record cannot stop the whole host.
  */
@@ -32,6 +35,10 @@ final class RulesetBuilder {
         Set<String> present = new HashSet<>();
         networks.forEach(h -> present.add(h.name()));
 
+        // The port of each endpoint, held to its addresses and MAC: the attachment's veth, or the name QNF gives
+        // it when only the view knows the endpoint (as the reconciler keeps that veth).
+        Map<String, String> hostIfs = new HashMap<>();
+        live.forEach(a -> hostIfs.put(a.key(), a.hostIf()));
         Set<IpAddress> taken = new HashSet<>();
         List<Ruleset.Endpoint> endpoints = new ArrayList<>();
         Set<String> kept = new HashSet<>();
@@ -52,7 +59,9 @@ final class RulesetBuilder {
             }
             kept.add(LocalAttachment.key(e.network(), e.id()));
             endpoints.add(new Ruleset.Endpoint(rulesetId(e), e.network(), e.ip(), e.ip6(),
-                    policy.local().getOrDefault(rulesetId(e), PolicyPlanBuilder.UNKNOWN)));
+                    policy.local().getOrDefault(rulesetId(e), PolicyPlanBuilder.UNKNOWN)).onPort(
+                    hostIfs.getOrDefault(LocalAttachment.key(e.network(), e.id()), HostNames.veth(e.network(), e.id())),
+                    Ruleset.Port.isMac(e.mac()) ? e.mac() : null));
         }
 
         List<Ruleset.PortMapping> ports = new ArrayList<>();
