@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.qnf.agent.nft.Lab;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.agent.testing.TestControlPlane;
+import dev.qnf.agent.testing.TestNamespaces;
 import dev.qnf.api.json.PolicyFile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,8 +76,15 @@ class PolicyAgentTest {
                     servers.add(new Lab.UdpEcho(c, UDP));
                 }
                 String ip2 = address(lab.add("pol", "p2", c2, "QNF_LABELS=app=web", c -> { }));
-                String ip1 = address(lab.add("pol", "p1", c1, "QNF_LABELS=app=client", c -> { }));
-                // no waiting: what ADD answered is already enforced
+                JsonNode added1 = lab.add("pol", "p1", c1, "QNF_LABELS=app=client", c -> { });
+                String ip1 = address(added1);
+                // no waiting: what ADD answered is already enforced, down to the container's bridge port (the host
+                // end, interface 0 of the answer), held to the container's MAC (interface 1) and address
+                String port = added1.path("interfaces").get(0).path("name").asText();
+                String guard = TestNamespaces.sh("ip", "netns", "exec", AgentLab.nameOf(lab.host), "nft", "list",
+                        "table", "bridge", "qnf");
+                assertThat(guard).contains("\"" + port + "\" . " + added1.path("interfaces").get(1).path("mac").asText())
+                        .contains("\"" + port + "\" . " + ip1);
                 assertThat(tcp(c1, ip2, true)).as("client → web TCP").isTrue();
                 assertThat(udp(c1, ip2, true)).as("client → web UDP").isTrue();
                 String ip3 = address(lab.add("pol", "p3", c3, "QNF_LABELS=app=db", c -> { }));

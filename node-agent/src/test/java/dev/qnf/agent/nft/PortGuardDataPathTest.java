@@ -76,14 +76,7 @@ class PortGuardDataPathTest {
     void aContainerCannotSendFromItsNeighboursAddresses() throws Exception {
         try (TestNamespaces ns = TestNamespaces.create()) {
             World w = new World(ns, true);
-            // x holds y's addresses on its loopback, so that it can send from them, and neither answers ARP for
-            // them on eth0 (arp_ignore; NDP never answers for another interface's addresses) nor puts them in its
-            // own ARP requests (arp_announce): the forged packets alone carry y's address
-            String xns = ns.nameOf("x");
-            sh("ip", "netns", "exec", xns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1",
-                    "net.ipv4.conf.all.arp_announce=2");
-            sh("ip", "-n", xns, "addr", "add", Y4 + "/32", "dev", "lo");
-            sh("ip", "-n", xns, "addr", "add", Y6 + "/128", "dev", "lo", "nodad");
+            w.holdsOnLoopback(Y4, Y6);
             try (Echo echo = new Echo(w.z, UDP); Lab.Server server = new Lab.Server(w.z, TCP)) {
                 NftFirewall fw = new NftFirewall(w.lab.host);
                 fw.adopt(rules(false, "x", "y", "z"));
@@ -98,6 +91,27 @@ class PortGuardDataPathTest {
                     assertThat(Lab.connect(from, Z4, TCP, 4000)).isEqualTo("hi");
                     assertThat(Lab.connect(from, Z6, TCP, 4000)).isEqualTo("hi");
                 }
+            }
+        }
+    }
+
+    /**
+     * Without br_netfilter's calls into the IP hooks (a host where the module is not loaded), bridged traffic never
+     * reaches {@code inet qnf}: neither its per-bridge check nor policy sees it. The bridge table is the bridge's own
+     * hook and holds regardless.
+     */
+    @Test
+    void thePortGuardHoldsWithoutBrNetfilter() throws Exception {
+        try (TestNamespaces ns = TestNamespaces.create()) {
+            World w = new World(ns, true);
+            w.holdsOnLoopback(Y4, Y6);
+            sh("ip", "netns", "exec", ns.nameOf("host"), "sysctl", "-qw", "net.bridge.bridge-nf-call-iptables=0",
+                    "net.bridge.bridge-nf-call-ip6tables=0");
+            try (Echo echo = new Echo(w.z, UDP)) {
+                NftFirewall fw = new NftFirewall(w.lab.host);
+                fw.adopt(rules(true, "x", "y", "z"));
+                assertThat(sentAs(w.x, echo, Y4, Z4, X4)).as("x sends as y over IPv4").doesNotContain(Y4);
+                assertThat(sentAs(w.x, echo, Y6, Z6, X6)).as("x sends as y over IPv6").doesNotContain(Y6);
             }
         }
     }
@@ -265,6 +279,19 @@ class PortGuardDataPathTest {
             for (String[] c : new String[][]{{"x", MAC_X}, {"y", MAC_Y}, {"z", MAC_Z}}) {
                 sh("ip", "-n", ns.nameOf(c[0]), "link", "set", "eth0", "address", c[1]);
             }
+        }
+
+        /**
+         * x holds y's addresses on its loopback, so that it can send from them, and neither answers ARP for them on
+         * eth0 (arp_ignore; NDP never answers for another interface's addresses) nor puts them in its own ARP
+         * requests (arp_announce): the forged packets alone carry y's address.
+         */
+        void holdsOnLoopback(String address4, String address6) {
+            String xns = ns.nameOf("x");
+            sh("ip", "netns", "exec", xns, "sysctl", "-qw", "net.ipv4.conf.all.arp_ignore=1",
+                    "net.ipv4.conf.all.arp_announce=2");
+            sh("ip", "-n", xns, "addr", "add", address4 + "/32", "dev", "lo");
+            sh("ip", "-n", xns, "addr", "add", address6 + "/128", "dev", "lo", "nodad");
         }
 
         /** Makes z hold a neighbour entry for {@code address} at {@code mac}, as if it had resolved it. */
