@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import static dev.qnf.agent.nft.RulesetCompiler.put;
+import static dev.qnf.agent.nft.RulesetCompiler.quote;
+
 /**
  * Anti-spoofing per bridge port: the {@code bridge qnf} table, which holds the port of each local endpoint (the host
  * end of its container's veth) to the endpoint's own MAC, IPv4 and IPv6 addresses, in what it sends and in what its
@@ -100,13 +103,5 @@ final class PortGuard {
 
     private static String hex128(IpAddress ip6) {
         return String.format("0x%032x", ip6.value());
-    }
-
-    private static String quote(String ifname) {
-        return "\"" + ifname + "\"";
-    }
-
-    private static void put(Map<String, NftSet> sets, NftSet set) {
-        sets.put(set.name(), set);
     }
 }

@@ -424,11 +424,11 @@ public final class RulesetCompiler {
     }
 
     /** Interface names are checked by {@link Ruleset.Network} to hold no quote or space. */
-    private static String quote(String ifname) {
+    static String quote(String ifname) {
         return "\"" + ifname + "\"";
     }
 
-    private static void put(Map<String, NftSet> sets, NftSet set) {
+    static void put(Map<String, NftSet> sets, NftSet set) {
         sets.put(set.name(), set);
     }
 }
