@@ -219,7 +219,12 @@ public final class QnfClient implements AutoCloseable {
     }
 
     public TokenList listTokens() {
-        return get("/v1/tokens", TokenList.class);
+        return listTokens(false);
+    }
+
+    /** {@code stale}: as the answering server has applied it (no round through the leader). */
+    public TokenList listTokens(boolean stale) {
+        return get("/v1/tokens" + stale(stale), TokenList.class);
     }
 
     public Deleted deleteToken(String id) {

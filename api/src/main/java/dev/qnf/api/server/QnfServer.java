@@ -49,10 +49,12 @@ public final class QnfServer implements AutoCloseable {
     /** The join port's server, null without one. */
     private final Server joinHttp;
     private final MemberAnnouncer announcer;
+    private final ExpiredTokenPruner pruner;
     private final PrometheusMeterRegistry metrics;
 
     private QnfServer(ServerConfig config, FabricBackend backend, Server http, Server joinHttp,
-                      MemberAnnouncer announcer, PrometheusMeterRegistry metrics) {
+                      MemberAnnouncer announcer, ExpiredTokenPruner pruner, PrometheusMeterRegistry metrics) {
+        this.pruner = pruner;
         this.joinHttp = joinHttp;
         this.config = config;
         this.backend = backend;
@@ -112,7 +114,9 @@ public final class QnfServer implements AutoCloseable {
 
             MemberAnnouncer announcer = MemberAnnouncer.start(backend,
                     new Member(config.id(), config.apiUrl(), config.raftAddress()));
-            return new QnfServer(config, backend, http, joinHttp, announcer, metrics);
+            ExpiredTokenPruner pruner = ExpiredTokenPruner.start(backend, config.id(), config.tls() == null
+                    ? "server/" + config.id() : config.tls().load().spiffeId().toString(), Clock.systemUTC());
+            return new QnfServer(config, backend, http, joinHttp, announcer, pruner, metrics);
         } catch (RuntimeException e) {
             backend.close();
             metrics.close();
@@ -198,6 +202,7 @@ public final class QnfServer implements AutoCloseable {
     @Override
     public void close() {
         announcer.close();
+        pruner.close();
         try {
             if (joinHttp != null) {
                 joinHttp.stop().join();

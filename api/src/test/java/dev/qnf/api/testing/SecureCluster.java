@@ -25,7 +25,7 @@ public final class SecureCluster implements AutoCloseable {
     private final List<QnfServer> servers;
 
     private SecureCluster(List<QnfServer> servers) {
-        this.servers = List.copyOf(servers);
+        this.servers = new java.util.concurrent.CopyOnWriteArrayList<>(servers);
     }
 
     public static SecureCluster start(TestPki pki, Path dir, int n, UnaryOperator<ServerConfig> customize) {
@@ -48,7 +48,20 @@ public final class SecureCluster implements AutoCloseable {
     }
 
     public List<QnfServer> servers() {
-        return servers;
+        return List.copyOf(servers);
+    }
+
+    /** Stops server {@code index} and starts it again with the same config, from what its data directory holds. */
+    public QnfServer restart(int index) {
+        QnfServer old = servers.get(index);
+        old.close();
+        try {
+            QnfServer restarted = QnfServer.start(old.config());
+            servers.set(index, restarted);
+            return restarted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The servers' API URLs, in order. */

@@ -7,6 +7,7 @@ import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.command.PruneExpiredToken;
 import dev.qnf.fabric.model.AuditEntry;
 import dev.qnf.fabric.model.Revocation;
 import dev.qnf.fabric.model.SiteBinding;
@@ -119,7 +120,8 @@ class FabricCodecTest {
                     JoinRole.NODE, "rack-1"),
             new DeleteToken("abc123"),
             new Attributed("spiffe://c/node/node-a.example", 1_700_000_000_000L, new RegisterNode(NODE)),
-            new RevokeNode("node-a.example", "0a1b", 1_700_000_000_000L));
+            new RevokeNode("node-a.example", "0a1b", 1_700_000_000_000L),
+            new PruneExpiredToken("abc123", 1_700_000_000_000L));
 
     static final List<Reply> REPLIES = List.of(
             new Reply.Ok(ENDPOINT, true),

@@ -11,6 +11,7 @@ import dev.qnf.fabric.command.DeleteNetwork;
 import dev.qnf.fabric.command.DeletePolicy;
 import dev.qnf.fabric.command.DeleteToken;
 import dev.qnf.fabric.command.LabelEndpoint;
+import dev.qnf.fabric.command.PruneExpiredToken;
 import dev.qnf.fabric.command.RedeemToken;
 import dev.qnf.fabric.command.RegisterNode;
 import dev.qnf.fabric.command.Release;
@@ -89,6 +90,8 @@ public final class FabricMachine {
                 return deleteToken(image, c.id());
             } else if (command instanceof RevokeNode c) {
                 return revokeNode(image, c);
+            } else if (command instanceof PruneExpiredToken c) {
+                return pruneExpiredToken(image, c);
             }
             throw new IllegalStateException("unhandled command " + command);
         } catch (AddressPicker.Refusal r) {
@@ -391,6 +394,16 @@ public final class FabricMachine {
             changes.add(new Change.Put(new SiteBinding(c.subject(), token.site(), token.id())));
         }
         return new Decision(changes, Reply.ok(used, false));
+    }
+
+    /**
+     * Deletes the token if it has expired at the command's time (which redemptions then refuse anyway); else, or if
+     * it is gone, nothing. Judged on the command's clock only, so a replica applying it later agrees.
+     */
+    private static Decision pruneExpiredToken(FabricImage image, PruneExpiredToken c) {
+        return image.token(c.id()).filter(t -> c.nowMillis() >= t.expiresAtMillis())
+                .map(t -> new Decision(List.of(new Change.Delete(t.key())), Reply.ok(null, false)))
+                .orElseGet(() -> new Decision(List.of(), Reply.ok(null, false)));
     }
 
     private static Decision deleteToken(FabricImage image, String id) {

@@ -4,6 +4,7 @@ import dev.qnf.fabric.InvalidInputException;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.CreateToken;
 import dev.qnf.fabric.command.DeleteToken;
+import dev.qnf.fabric.command.PruneExpiredToken;
 import dev.qnf.fabric.command.RedeemToken;
 import dev.qnf.fabric.model.JoinRole;
 import dev.qnf.fabric.model.JoinToken;
@@ -150,5 +151,27 @@ class JoinTokenTest {
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("node name");
         assertThatThrownBy(() -> JoinRole.parse("admin")).isInstanceOf(InvalidInputException.class);
         assertThat(JoinRole.parse("server")).isEqualTo(JoinRole.SERVER);
+    }
+
+    @Test
+    void aPruneDeletesATokenOnlyIfItHasExpiredAtTheCommandsTime() {
+        create("old111", 3);
+        create("new222", 3);
+        f.run(new CreateToken(new JoinToken("lat333", JoinToken.hashOf(SECRET),
+                JoinRole.NODE, null, EXPIRES * 2, 1, null)));
+        // not expired at the command's time: nothing, whatever a replica's own clock says when it applies it
+        Decision early = FabricMachine.decide(f.image, new PruneExpiredToken("lat333", EXPIRES * 2 - 1));
+        assertThat(early.accepted()).isTrue();
+        assertThat(early.changes()).as("a no-op").isEmpty();
+        // expired (the instant redemptions start to be refused): deleted, on every replica alike
+        Decision a = FabricMachine.decide(f.image, new PruneExpiredToken("old111", EXPIRES));
+        Decision b = FabricMachine.decide(f.image, new PruneExpiredToken("old111", EXPIRES));
+        assertThat(a).isEqualTo(b);
+        assertThat(f.run(new PruneExpiredToken("old111", EXPIRES))).isInstanceOf(Reply.Ok.class);
+        assertThat(f.image.token("old111")).isEmpty();
+        assertThat(f.image.token("new222")).as("only the one named").isPresent();
+        // gone already (pruned by another server's proposal, or deleted): nothing
+        assertThat(FabricMachine.decide(f.image, new PruneExpiredToken("old111", EXPIRES + 1)).changes()).isEmpty();
+        assertThatThrownBy(() -> new PruneExpiredToken("NOT-AN-ID", 1)).isInstanceOf(InvalidInputException.class);
     }
 }
