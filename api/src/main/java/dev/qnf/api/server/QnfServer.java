@@ -49,6 +49,7 @@ public final class QnfServer implements AutoCloseable {
     /** The join port's server, null without one. */
     private final Server joinHttp;
     private final MemberAnnouncer announcer;
+    /** Null when the config turns pruning off. */
     private final ExpiredTokenPruner pruner;
     private final PrometheusMeterRegistry metrics;
 
@@ -114,8 +115,9 @@ public final class QnfServer implements AutoCloseable {
 
             MemberAnnouncer announcer = MemberAnnouncer.start(backend,
                     new Member(config.id(), config.apiUrl(), config.raftAddress()));
-            ExpiredTokenPruner pruner = ExpiredTokenPruner.start(backend, config.id(), config.tls() == null
-                    ? "server/" + config.id() : config.tls().load().spiffeId().toString(), Clock.systemUTC());
+            ExpiredTokenPruner pruner = !config.pruneTokens() ? null : ExpiredTokenPruner.start(backend,
+                    config.id(), config.tls() == null ? "server/" + config.id()
+                            : ReloadingIdentity.of(config.tls()).get().spiffeId().toString(), Clock.systemUTC());
             return new QnfServer(config, backend, http, joinHttp, announcer, pruner, metrics);
         } catch (RuntimeException e) {
             backend.close();
@@ -202,7 +204,9 @@ public final class QnfServer implements AutoCloseable {
     @Override
     public void close() {
         announcer.close();
-        pruner.close();
+        if (pruner != null) {
+            pruner.close();
+        }
         try {
             if (joinHttp != null) {
                 joinHttp.stop().join();

@@ -29,10 +29,11 @@ import java.util.Objects;
  * @param issuer       this server's copy of the cluster CA ({@code <data>/pki/ca}), with which it renews callers'
  *                     certificates ({@code POST /v1/certificates/renew}); null: the join port's, or none (a server
  *                     without the CA answers renewals FAILED_PRECONDITION, so that clients ask another)
+ * @param pruneTokens  whether this server, while it leads, garbage-collects expired join tokens (the default)
  */
 public record ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
                            boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls, JoinPort joinPort,
-                           Issuer issuer) {
+                           Issuer issuer, boolean pruneTokens) {
     /**
      * The join port: TLS with the server's certificate but no client certificate asked for, serving only
      * {@code /v1/join} (a join token exchanged for a certificate signed by the CA in {@code caDir}, whose key
@@ -60,7 +61,7 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
 
     public ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
                         boolean join, Duration requestTimeout, long maxApplyLag, TlsFiles tls) {
-        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls, null, null);
+        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls, null, null, true);
     }
 
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
@@ -69,7 +70,7 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
     /** A server without TLS (in-process tests only). */
     public ServerConfig(String id, Path dataDir, String raftAddress, String apiAddress, Map<String, String> peers,
                         boolean join, Duration requestTimeout, long maxApplyLag) {
-        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, null, null, null);
+        this(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, null, null, null, true);
     }
 
     public ServerConfig {
@@ -113,13 +114,13 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
 
     public ServerConfig withRequestTimeout(Duration timeout) {
         return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, timeout, maxApplyLag, tls, joinPort,
-                issuer);
+                issuer, pruneTokens);
     }
 
     /** This server with an mTLS identity (see {@link dev.qnf.api.pki.ClusterPki} to make one). */
     public ServerConfig withTls(TlsFiles tls) {
         return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
-                joinPort, issuer);
+                joinPort, issuer, pruneTokens);
     }
 
     /** This server with a join port (needs TLS; see {@link JoinPort}). */
@@ -130,13 +131,22 @@ public record ServerConfig(String id, Path dataDir, String raftAddress, String a
     /** This server with a join port whose CA key is encrypted under {@code passphrase}. */
     public ServerConfig withJoinPort(String address, Path caDir, CaPassphrase passphrase) {
         return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
-                new JoinPort(address, caDir, passphrase), issuer);
+                new JoinPort(address, caDir, passphrase), issuer, pruneTokens);
     }
 
     /** This server renewing callers' certificates with the cluster CA in {@code caDir} (see {@link #issuer}). */
     public ServerConfig withCa(Path caDir, CaPassphrase passphrase) {
         return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
-                joinPort, new Issuer(caDir, passphrase));
+                joinPort, new Issuer(caDir, passphrase), pruneTokens);
+    }
+
+    /**
+     * A server that does not garbage-collect expired join tokens (on by default, see {@link ExpiredTokenPruner}):
+     * for tests that require the state to change only by their own requests.
+     */
+    public ServerConfig withoutTokenPruning() {
+        return new ServerConfig(id, dataDir, raftAddress, apiAddress, peers, join, requestTimeout, maxApplyLag, tls,
+                joinPort, issuer, false);
     }
 
     public ServerConfig withCa(Path caDir) {

@@ -69,16 +69,12 @@ class OpenConnectionCredentialsTest {
     @BeforeAll
     static void start() {
         pki = TestPki.create(dir);
-        cluster = SecureCluster.start(pki, dir, 3, c -> c);
-        admin = QnfClient.connect(pki.admin(), cluster.urls());
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
+        cluster = SecureCluster.startReady(pki, dir, 3, c -> c);
+        admin = cluster.admin();
     }
 
     @AfterAll
     static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
         if (cluster != null) {
             cluster.close();
         }

@@ -1,11 +1,15 @@
 package dev.qnf.api.testing;
 
+import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
+import org.awaitility.Awaitility;
+
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,9 +27,25 @@ import java.util.function.UnaryOperator;
  */
 public final class SecureCluster implements AutoCloseable {
     private final List<QnfServer> servers;
+    /** An admin client of all servers, once {@link #startReady} made one; closed with the cluster. */
+    private QnfClient admin;
 
     private SecureCluster(List<QnfServer> servers) {
         this.servers = new java.util.concurrent.CopyOnWriteArrayList<>(servers);
+    }
+
+    /** {@link #start}, then waits (up to a minute) until an admin client of all servers finds it ready. */
+    public static SecureCluster startReady(TestPki pki, Path dir, int n, UnaryOperator<ServerConfig> customize) {
+        SecureCluster cluster = start(pki, dir, n, customize);
+        cluster.admin = QnfClient.connect(pki.admin(), cluster.urls());
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                .until(() -> cluster.admin.readiness().ready());
+        return cluster;
+    }
+
+    /** The admin client {@link #startReady} made (null after {@link #start}). */
+    public QnfClient admin() {
+        return admin;
     }
 
     public static SecureCluster start(TestPki pki, Path dir, int n, UnaryOperator<ServerConfig> customize) {
@@ -71,6 +91,9 @@ public final class SecureCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (admin != null) {
+            admin.close();
+        }
         servers.forEach(QnfServer::close);
     }
 }
