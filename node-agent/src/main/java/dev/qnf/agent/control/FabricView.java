@@ -136,6 +136,15 @@ public final class FabricView {
         return of == null ? List.of() : of.values();
     }
 
+    /**
+     * A network's endpoints by id, as the persistent map the view holds: the same object until one of them changes,
+     * so a caller that keeps it can tell an unchanged network by reference and walk only a changed one.
+     */
+    public PMap<String, Endpoint> endpointMap(String network) {
+        PMap<String, Endpoint> of = endpoints.get(network);
+        return of == null ? TreePMap.empty() : of;
+    }
+
     /** Endpoints allocated for {@code node}, all networks. Linear in the number of endpoints. */
     public List<Endpoint> endpointsOn(String node) {
         List<Endpoint> out = new ArrayList<>();

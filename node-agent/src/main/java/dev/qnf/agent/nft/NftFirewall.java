@@ -31,13 +31,14 @@ public final class NftFirewall implements Firewall {
     @Override
     public synchronized List<String> adopt(Ruleset desired) {
         applied = null;
+        Map<String, Layout.Table> wanted = RulesetCompiler.layout(desired);
         RulesetCompiler.Adoption adoption = session(nft -> {
-            RulesetCompiler.Adoption a = RulesetCompiler.adopt(observe(nft), desired);
+            RulesetCompiler.Adoption a = RulesetCompiler.adopt(observe(nft), wanted);
             nft.run(a.script());
             return a;
         });
         applied = desired;
-        appliedLayout = null;
+        appliedLayout = RulesetCompiler.persistent(wanted);
         if (!adoption.removed().isEmpty()) {
             LOG.info("nftables: adopted QNF tables, removed {}", adoption.removed());
         }
@@ -51,7 +52,8 @@ public final class NftFirewall implements Firewall {
             return;
         }
         Map<String, Layout.Table> before = appliedLayout != null ? appliedLayout : RulesetCompiler.layout(applied);
-        Map<String, Layout.Table> after = RulesetCompiler.layout(desired);
+        // derived from the applied layout: what changed is rendered and diffed, not every endpoint's element
+        Map<String, Layout.Table> after = RulesetCompiler.layout(desired, applied, before);
         String script = RulesetCompiler.diff(before, after);
         if (script.isEmpty()) {
             applied = desired;

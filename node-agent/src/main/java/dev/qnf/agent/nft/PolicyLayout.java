@@ -15,9 +15,11 @@ import dev.qnf.fabric.net.IpAddress;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -97,41 +99,42 @@ final class PolicyLayout {
         return v.nft() + "-" + d.nft + "-" + PolicyPlan.key(policy);
     }
 
-    /** What the maps depend on: not the addresses (those are in ident4/ident6). */
-    private record Key(List<Rule> rules, Set<Integer> isolatedEgress, Set<Integer> isolatedIngress) {
-    }
-
     /**
-     * The last maps rendered: an endpoint more changes the plan's addresses but not its rules, so the agent's
-     * incremental path does not split the rules again. One entry; renders are pure, so sharing it is safe.
+     * The verdict maps and isolation sets of a plan. Rendered whole when {@code before} (the table the previous plan
+     * was rendered into) is null; else derived from it: the elements of a map are the union of one group per
+     * selected identity (every key starts with, or for ingress has second, that identity), a group depends only on
+     * the rules selecting its identity, in order, so only the groups whose rules changed are rendered again and
+     * replace their old elements ({@link Elements}). One rule changed is the group of each identity it selects.
      */
-    private static volatile Map.Entry<Key, Map<String, NftSet>> last;
-
-    static void sets(PolicyPlan plan, Map<String, NftSet> sets) {
-        Key key = new Key(plan.rules(), plan.isolatedEgress(), plan.isolatedIngress());
-        Map.Entry<Key, Map<String, NftSet>> memo = last;
-        if (memo == null || !memo.getKey().equals(key)) {
-            Map<String, NftSet> rendered = new LinkedHashMap<>();
-            render(plan, rendered);
-            memo = Map.entry(key, rendered);
-            last = memo;
-        }
-        sets.putAll(memo.getValue());
-    }
-
-    private static void render(PolicyPlan plan, Map<String, NftSet> sets) {
-        String key = "mark . mark . inet_proto . inet_service";
+    static void sets(PolicyPlan plan, Map<String, NftSet> sets, PolicyPlan previous, Layout.Table before) {
+        boolean derive = previous != null && before != null;
+        boolean sameRules = derive && (previous.rules() == plan.rules() || previous.rules().equals(plan.rules()));
+        Map<GroupKey, Map<String, String>> rendered = new HashMap<>();
         for (Direction d : Direction.values()) {
             for (Verdict v : List.of(Verdict.DENY, Verdict.ALLOW)) {
                 String m = mapName(d, v);
                 List<Rule> rules = plan.rules().stream().filter(r -> r.direction() == d && r.verdict() == v).toList();
-                put(sets, new NftSet(m, key, "verdict", Set.of("interval"), identityElements(rules)));
-                for (int family : new int[]{4, 6}) {
+                List<Rule> old = !derive || sameRules ? rules : previous.rules().stream()
+                        .filter(r -> r.direction() == d && r.verdict() == v).toList();
+                for (int family : new int[]{0, 4, 6}) {
+                    String name = family == 0 ? m : m + family;
                     String addr = family == 4 ? "ipv4_addr" : "ipv6_addr";
-                    String type = d == Direction.EGRESS ? "mark . " + addr + " . inet_proto . inet_service"
+                    String type = family == 0 ? "mark . mark . inet_proto . inet_service"
+                            : d == Direction.EGRESS ? "mark . " + addr + " . inet_proto . inet_service"
                             : addr + " . mark . inet_proto . inet_service";
-                    put(sets, new NftSet(m + family, type, "verdict", Set.of("interval"),
-                            addressElements(rules, d, family)));
+                    Map<Integer, List<Rule>> groups = groups(rules, family);
+                    Map<String, String> elements;
+                    if (!derive) {
+                        elements = new LinkedHashMap<>();
+                        for (Map.Entry<Integer, List<Rule>> g : groups.entrySet()) {
+                            elements.putAll(group(new GroupKey(name, d, family, g.getKey(), g.getValue()), rendered));
+                        }
+                    } else {
+                        Map<String, String> was = before.sets().get(name).elements();
+                        elements = sameRules ? was
+                                : changed(name, d, family, groups(old, family), groups, was, rendered);
+                    }
+                    put(sets, new NftSet(name, type, "verdict", Set.of("interval"), elements));
                 }
             }
             Map<String, String> isolated = new LinkedHashMap<>();
@@ -139,6 +142,68 @@ final class PolicyLayout {
                     .forEach(id -> isolated.put(Integer.toString(id), ""));
             put(sets, new NftSet("isolated-" + d.nft, "mark", null, Set.of(), isolated));
         }
+        groupMemo = rendered;
+    }
+
+    /** One group of a map: the map, the selected identity, the rules selecting it (in plan order). */
+    private record GroupKey(String map, Direction direction, int family, int mine, List<Rule> rules) {
+    }
+
+    /**
+     * The groups rendered last time: a rule change renders the groups of the identities it selects; the others,
+     * and the old version of the changed ones (to know which elements to delete), come from here.
+     */
+    private static volatile Map<GroupKey, Map<String, String>> groupMemo = Map.of();
+
+    /** Rules by selected identity, for one map (family 0: identity peers; 4/6: address peers of that family). */
+    private static Map<Integer, List<Rule>> groups(List<Rule> rules, int family) {
+        Map<Integer, List<Rule>> out = new TreeMap<>();
+        for (Rule r : rules) {
+            boolean identities = r.peer() instanceof Identities || r.peer() instanceof AllEndpoints;
+            if (family == 0 ? !identities : !(r.peer() instanceof Addresses a) || ranges(a, family).isEmpty()) {
+                continue;
+            }
+            for (int mine : r.selected()) {
+                out.computeIfAbsent(mine, k -> new ArrayList<>()).add(r);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> group(GroupKey key, Map<GroupKey, Map<String, String>> rendered) {
+        Map<String, String> out = rendered.get(key);
+        if (out == null) {
+            out = groupMemo.get(key);
+            if (out == null) {
+                out = key.family() == 0 ? identityElements(key.mine(), key.rules())
+                        : addressElements(key.mine(), key.rules(), key.direction(), key.family());
+            }
+            rendered.put(key, out);
+        }
+        return out;
+    }
+
+    /** The elements of {@code was} with the groups that differ between {@code old} and {@code now} replaced. */
+    private static Map<String, String> changed(String name, Direction d, int family, Map<Integer, List<Rule>> old,
+                                               Map<Integer, List<Rule>> now, Map<String, String> was,
+                                               Map<GroupKey, Map<String, String>> rendered) {
+        Map<String, String> changes = new LinkedHashMap<>();
+        Set<Integer> mine = new java.util.TreeSet<>(old.keySet());
+        mine.addAll(now.keySet());
+        for (int id : mine) {
+            List<Rule> o = old.get(id);
+            List<Rule> n = now.get(id);
+            if (Objects.equals(o, n)) {
+                continue;
+            }
+            if (o != null) {
+                group(new GroupKey(name, d, family, id, o), rendered).keySet().forEach(k -> changes.put(k, null));
+            }
+            if (n != null) {
+                changes.putAll(group(new GroupKey(name, d, family, id, n), rendered));
+            }
+        }
+        return changes.isEmpty() ? was : Elements.derive(was, changes);
     }
 
     static String mapName(Direction d, Verdict v) {
@@ -146,82 +211,60 @@ final class PolicyLayout {
     }
 
     /**
-     * Rules between identities: key source . destination . protocol . port. Grouped by the selected identity (always
-     * one number); the peer may be a range (every endpoint: 1-4294967295), so pieces are cut across all three other
-     * fields.
+     * The rules of one selected identity between identities: key source . destination . protocol . port (the peer
+     * may be a range, every endpoint: 1-4294967295), pieces cut across the three other fields; where rules overlap
+     * the first keeps the piece.
      */
-    private static Map<String, String> identityElements(List<Rule> rules) {
-        Map<Integer, List<Box>> groups = new TreeMap<>();
-        List<String> owners = new ArrayList<>();
-        Direction direction = Direction.EGRESS;
-        for (Rule r : rules) {
+    private static Map<String, String> identityElements(int mine, List<Rule> rules) {
+        List<Box> boxes = new ArrayList<>();
+        for (int owner = 0; owner < rules.size(); owner++) {
+            Rule r = rules.get(owner);
             List<long[]> peers = r.peer() instanceof Identities ids
                     ? ids.ids().stream().map(i -> new long[]{i, i}).toList()
-                    : r.peer() instanceof AllEndpoints ? List.of(new long[]{1, MAX_IDENTITY}) : List.of();
-            if (peers.isEmpty()) {
-                continue;
-            }
-            direction = r.direction();
-            int owner = owners.size();
-            owners.add(target(r));
-            for (int mine : r.selected()) {
-                for (long[] other : peers) {
-                    for (long[] proto : protocols(r.protocol(), 0)) {
-                        groups.computeIfAbsent(mine, k -> new ArrayList<>()).add(Box.of(owner, other[0], other[1],
-                                proto[0], proto[1], r.portFrom(), r.portTo()));
-                    }
+                    : List.of(new long[]{1, MAX_IDENTITY});
+            for (long[] other : peers) {
+                for (long[] proto : protocols(r.protocol(), 0)) {
+                    boxes.add(Box.of(owner, other[0], other[1], proto[0], proto[1], r.portFrom(), r.portTo()));
                 }
             }
         }
         Map<String, String> out = new LinkedHashMap<>();
-        boolean egress = direction == Direction.EGRESS;
-        groups.forEach((mine, boxes) -> {
-            for (Box b : Boxes.disjoint(boxes)) {
-                String other = markRange(b.lo().get(0).longValue(), b.hi().get(0).longValue());
-                String rest = range(b, 1) + " . " + range(b, 2);
-                String self = markRange(mine, mine);
-                out.put(egress ? self + " . " + other + " . " + rest : other + " . " + self + " . " + rest,
-                        owners.get(b.owner()));
-            }
-        });
+        boolean egress = rules.get(0).direction() == Direction.EGRESS;
+        String self = markRange(mine, mine);
+        for (Box b : Boxes.disjoint(boxes)) {
+            String other = markRange(b.lo().get(0).longValue(), b.hi().get(0).longValue());
+            String rest = range(b, 1) + " . " + range(b, 2);
+            out.put(egress ? self + " . " + other + " . " + rest : other + " . " + self + " . " + rest,
+                    target(rules.get(b.owner())));
+        }
         return out;
     }
 
-    /** Rules to or from addresses: key identity . address range . protocol . port (egress; ingress swaps the first two). */
-    private static Map<String, String> addressElements(List<Rule> rules, Direction direction, int family) {
-        Map<Integer, List<Box>> groups = new TreeMap<>();
-        List<String> owners = new ArrayList<>();
-        for (Rule r : rules) {
-            if (!(r.peer() instanceof Addresses peer)) {
-                continue;
-            }
-            List<BigInteger[]> ranges = ranges(peer, family);
-            if (ranges.isEmpty()) {
-                continue;
-            }
-            int owner = owners.size();
-            owners.add(target(r));
-            for (int mine : r.selected()) {
-                for (BigInteger[] range : ranges) {
-                    for (long[] proto : protocols(r.protocol(), family)) {
-                        groups.computeIfAbsent(mine, k -> new ArrayList<>()).add(new Box(
-                                List.of(range[0], BigInteger.valueOf(proto[0]), BigInteger.valueOf(r.portFrom())),
-                                List.of(range[1], BigInteger.valueOf(proto[1]), BigInteger.valueOf(r.portTo())), owner));
-                    }
+    /**
+     * The rules of one selected identity to or from addresses: key identity . address range . protocol . port
+     * (egress; ingress swaps the first two).
+     */
+    private static Map<String, String> addressElements(int mine, List<Rule> rules, Direction direction, int family) {
+        List<Box> boxes = new ArrayList<>();
+        for (int owner = 0; owner < rules.size(); owner++) {
+            Rule r = rules.get(owner);
+            for (BigInteger[] range : ranges((Addresses) r.peer(), family)) {
+                for (long[] proto : protocols(r.protocol(), family)) {
+                    boxes.add(new Box(
+                            List.of(range[0], BigInteger.valueOf(proto[0]), BigInteger.valueOf(r.portFrom())),
+                            List.of(range[1], BigInteger.valueOf(proto[1]), BigInteger.valueOf(r.portTo())), owner));
                 }
             }
         }
         Map<String, String> out = new LinkedHashMap<>();
         boolean egress = direction == Direction.EGRESS;
-        groups.forEach((id, boxes) -> {
-            for (Box b : Boxes.disjoint(boxes)) {
-                String addr = address(b.lo().get(0), b.hi().get(0), family);
-                String rest = range(b, 1) + " . " + range(b, 2);
-                String self = markRange(id, id);
-                out.put(egress ? self + " . " + addr + " . " + rest : addr + " . " + self + " . " + rest,
-                        owners.get(b.owner()));
-            }
-        });
+        String self = markRange(mine, mine);
+        for (Box b : Boxes.disjoint(boxes)) {
+            String addr = address(b.lo().get(0), b.hi().get(0), family);
+            String rest = range(b, 1) + " . " + range(b, 2);
+            out.put(egress ? self + " . " + addr + " . " + rest : addr + " . " + self + " . " + rest,
+                    target(rules.get(b.owner())));
+        }
         return out;
     }
 

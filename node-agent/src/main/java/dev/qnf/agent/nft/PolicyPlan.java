@@ -147,19 +147,7 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
     }
 
     public PolicyPlan {
-        SortedMap<Integer, SortedSet<IpAddress>> ids = new TreeMap<>();
-        Map<IpAddress, Integer> holder = new HashMap<>();
-        identities.forEach((id, addresses) -> {
-            checkIdentity(id);
-            for (IpAddress a : addresses) {
-                Integer other = holder.put(a, id);
-                if (other != null && !other.equals(id)) {
-                    throw new IllegalArgumentException("address " + a + " has identities " + other + " and " + id);
-                }
-            }
-            ids.put(id, Collections.unmodifiableSortedSet(new TreeSet<>(addresses)));
-        });
-        identities = Collections.unmodifiableSortedMap(ids);
+        identities = IdentityAddresses.checked(identities, PolicyPlan::checkIdentity);
         rules = List.copyOf(rules);
         isolatedEgress = Collections.unmodifiableSortedSet(new TreeSet<>(isolatedEgress));
         isolatedIngress = Collections.unmodifiableSortedSet(new TreeSet<>(isolatedIngress));

@@ -83,7 +83,11 @@ public final class RulesetCompiler {
     }
 
     public static Adoption adopt(ObservedTables observed, Ruleset desired) {
-        Map<String, Table> wanted = layout(desired);
+        return adopt(observed, layout(desired));
+    }
+
+    /** {@link #adopt} of a rendered layout (the firewall keeps it to derive the next one from). */
+    static Adoption adopt(ObservedTables observed, Map<String, Table> wanted) {
         Script s = new Script();
         List<String> removed = new ArrayList<>();
         List<Table> kept = new ArrayList<>();
@@ -175,8 +179,10 @@ public final class RulesetCompiler {
         for (NftSet set : t.sets().values()) {
             NftSet was = old.sets().get(set.name());
             if (was != null) {
-                List<String> gone = was.elements().keySet().stream()
-                        .filter(k -> !Objects.equals(was.elements().get(k), set.elements().get(k))).toList();
+                Map<String, String> delta = changes(was, set);
+                List<String> gone = (delta != null ? delta.keySet() : was.elements().keySet()).stream()
+                        .filter(k -> was.elements().containsKey(k)
+                                && !Objects.equals(was.elements().get(k), set.elements().get(k))).toList();
                 deleteElements(s, t, set, gone);
             }
         }
@@ -194,9 +200,11 @@ public final class RulesetCompiler {
         }
         for (NftSet set : t.sets().values()) {
             NftSet was = old.sets().get(set.name());
-            Map<String, String> added = new LinkedHashMap<>(set.elements());
+            Map<String, String> delta = was == null ? null : changes(was, set);
+            Map<String, String> added = new LinkedHashMap<>(delta != null ? delta : set.elements());
             if (was != null) {
-                added.entrySet().removeIf(e -> e.getValue().equals(was.elements().get(e.getKey())));
+                added.entrySet().removeIf(e -> e.getValue() == null
+                        || e.getValue().equals(was.elements().get(e.getKey())));
             }
             addElements(s, t, set, added);
         }
@@ -207,6 +215,18 @@ public final class RulesetCompiler {
         staleChains.forEach(c -> s.add("delete chain " + t.id() + " " + c.name()));
         old.counters().stream().filter(c -> !t.counters().contains(c))
                 .forEach(c -> s.add("delete counter " + t.id() + " " + c));
+    }
+
+    /**
+     * What changed between two versions of a set, as key → new value (null: gone), when that is known without
+     * comparing them: nothing when the elements are the same object, the recorded changes when the new elements were
+     * derived from the old ones ({@link Elements}); null when the elements must be compared.
+     */
+    private static Map<String, String> changes(NftSet was, NftSet set) {
+        if (was.elements() == set.elements()) {
+            return Map.of();
+        }
+        return set.elements() instanceof Elements e ? e.changesFrom(was.elements()) : null;
     }
 
     private static void declare(Script s, Table t, Chain c) {
@@ -247,8 +267,18 @@ public final class RulesetCompiler {
     // ---- the layout ----
 
     static Map<String, Table> layout(Ruleset r) {
+        return layout(r, null, null);
+    }
+
+    /**
+     * {@link #layout} of {@code r}, derived from the layout of {@code previous} (null: rendered whole): the sets
+     * keyed by endpoint address ({@code ep}, {@code src}, {@code ident}, {@code net-*}) change by the endpoints and
+     * identities that changed (see {@link #addressSets}), and {@link #diff} writes those changes without comparing
+     * the rest of their elements. Equal to {@code layout(r)} (checked by {@code IncrementalLayoutTest}).
+     */
+    static Map<String, Table> layout(Ruleset r, Ruleset previous, Map<String, Table> previousLayout) {
         Map<String, Table> tables = new LinkedHashMap<>();
-        tables.put(FILTER, filterTable(r));
+        tables.put(FILTER, filterTable(r, previous, previousLayout == null ? null : previousLayout.get(FILTER)));
         tables.put(NAT4, natTable(r, 4));
         if (r.dualStack()) {
             tables.put(NAT6, natTable(r, 6));
@@ -259,7 +289,22 @@ public final class RulesetCompiler {
         return tables;
     }
 
-    private static Table filterTable(Ruleset r) {
+    /**
+     * The layout with the elements of its big sets held as persistent maps ({@link Elements}), so that the first
+     * change derived from it does not copy them: what the firewall keeps after an adoption.
+     */
+    static Map<String, Table> persistent(Map<String, Table> layout) {
+        Map<String, Table> out = new LinkedHashMap<>();
+        layout.forEach((id, t) -> {
+            Map<String, NftSet> sets = new LinkedHashMap<>();
+            t.sets().forEach((name, set) -> sets.put(name, set.elements().size() < 64 ? set : new NftSet(name,
+                    set.keyType(), set.dataType(), set.flags(), Elements.derive(set.elements(), Map.of()))));
+            out.put(id, new Table(t.id(), t.chains(), sets, t.counters()));
+        });
+        return out;
+    }
+
+    private static Table filterTable(Ruleset r, Ruleset previous, Table before) {
         Map<String, Chain> chains = new LinkedHashMap<>();
         List<String> forward = new ArrayList<>(List.of(
                 "iifname != @bridges oifname != @bridges accept comment \"not QNF traffic\"",
@@ -293,7 +338,6 @@ public final class RulesetCompiler {
         put(sets, new NftSet("bridges", "ifname", null, Set.of(), bridges));
         put(sets, new NftSet("egress", "ifname", null, Set.of(), egress));
         put(sets, new NftSet("intra", "ifname . ifname", "verdict", Set.of(), intra));
-        Map<IpAddress, Integer> known = r.policy().addressIdentities();
         for (int family : new int[]{4, 6}) {
             Map<String, String> mesh = new LinkedHashMap<>();
             for (Network n : r.networks().values()) {
@@ -303,6 +347,20 @@ public final class RulesetCompiler {
             }
             put(sets, new NftSet("mesh" + family, "ifname . " + addrType(family), "verdict", Set.of("interval"), mesh));
         }
+        sets.putAll(previous != null && before != null && previous.networks().equals(r.networks())
+                ? addressSets(previous, before, r) : addressSets(r));
+        PolicyLayout.sets(r.policy(), sets, previous == null ? null : previous.policy(), before);
+        return new Table(FILTER, chains, sets, PolicyLayout.counters(r.policy()));
+    }
+
+    /**
+     * The sets keyed by endpoint address, rendered whole: per family {@code ep} (local endpoints), {@code src}
+     * (bridge . address, what a bridge may send from), {@code ident} (address → identity, every endpoint of the
+     * fabric), then per network and family {@code net}.
+     */
+    private static Map<String, NftSet> addressSets(Ruleset r) {
+        Map<String, NftSet> sets = new LinkedHashMap<>();
+        Map<IpAddress, Integer> known = r.policy().addressIdentities();
         for (int family : new int[]{4, 6}) {
             List<Endpoint> eps = sortedBy(r.endpoints().values(), family);
             Map<String, String> all = new LinkedHashMap<>();
@@ -314,12 +372,14 @@ public final class RulesetCompiler {
             });
             eps.forEach(ep -> {
                 all.put(ep.ip(family).toString(), "");
-                if (ep.identity() != 0) {
-                    byAddress.put(ep.ip(family), ep.identity());
-                }
+                byAddress.put(ep.ip(family), identity(byAddress.get(ep.ip(family)), ep));
             });
             Map<String, String> identities = new LinkedHashMap<>();
-            byAddress.forEach((a, id) -> identities.put(a.toString(), Integer.toString(id)));
+            byAddress.forEach((a, id) -> {
+                if (id != null) {
+                    identities.put(a.toString(), identityElement(id));
+                }
+            });
             put(sets, new NftSet("ep" + family, addrType(family), null, Set.of(), all));
             put(sets, new NftSet("src" + family, "ifname . " + addrType(family), null, Set.of(), sources(r, eps, family)));
             put(sets, new NftSet("ident" + family, addrType(family), "mark", Set.of(), identities));
@@ -329,11 +389,135 @@ public final class RulesetCompiler {
                 Map<String, String> members = new LinkedHashMap<>();
                 sortedBy(r.endpoints().values(), family).stream().filter(ep -> ep.network().equals(n.name()))
                         .forEach(ep -> members.put(ep.ip(family).toString(), ""));
-                put(sets, new NftSet("net" + family + "-" + n.name(), addrType(family), null, Set.of(), members));
+                put(sets, new NftSet(netSet(n, family), addrType(family), null, Set.of(), members));
             }
         }
-        PolicyLayout.sets(r.policy(), sets);
-        return new Table(FILTER, chains, sets, PolicyLayout.counters(r.policy()));
+        return sets;
+    }
+
+    /**
+     * The same sets as {@link #addressSets(Ruleset)} for {@code r}, derived from those of {@code previous} (same
+     * networks) by what changed: the local endpoints that differ, and the addresses of the identities whose address
+     * set is another object (the agent's address book shares the sets of identities that did not change, so this is
+     * one reference comparison per identity). Only those addresses are decided again, by the same {@link #identity}.
+     */
+    private static Map<String, NftSet> addressSets(Ruleset previous, Table before, Ruleset r) {
+        List<Endpoint> gone = new ArrayList<>();
+        List<Endpoint> came = new ArrayList<>();
+        previous.endpoints().forEach((id, ep) -> {
+            Endpoint now = r.endpoints().get(id);
+            if (!ep.equals(now)) {
+                gone.add(ep);
+            }
+        });
+        r.endpoints().forEach((id, ep) -> {
+            if (!ep.equals(previous.endpoints().get(id))) {
+                came.add(ep);
+            }
+        });
+        Set<IpAddress> affected = new java.util.HashSet<>();
+        for (Endpoint ep : gone) {
+            ep.addresses().forEach(affected::add);
+        }
+        for (Endpoint ep : came) {
+            ep.addresses().forEach(affected::add);
+        }
+        Map<Integer, java.util.SortedSet<IpAddress>> was = previous.policy().identities();
+        Map<Integer, java.util.SortedSet<IpAddress>> now = r.policy().identities();
+        Map<IpAddress, Integer> planned = new java.util.HashMap<>(); // address → identity, of the changed sets
+        now.forEach((id, addresses) -> {
+            java.util.SortedSet<IpAddress> old = was.get(id);
+            if (old != addresses && !addresses.equals(old)) {
+                affected.addAll(addresses);
+                addresses.forEach(a -> planned.put(a, id));
+                if (old != null) {
+                    affected.addAll(old);
+                }
+            }
+        });
+        was.forEach((id, addresses) -> {
+            if (!now.containsKey(id)) {
+                affected.addAll(addresses);
+            }
+        });
+        Map<IpAddress, Endpoint> local = new java.util.HashMap<>();
+        r.endpoints().values().forEach(ep -> ep.addresses().forEach(a -> local.put(a, ep)));
+        // an address outside the changed sets is in an unchanged set or in none: look it up there (few of them;
+        // past a few hundred one index of the whole plan is cheaper)
+        Map<IpAddress, Integer> index = affected.size() > 256 ? r.policy().addressIdentities() : null;
+
+        Map<String, NftSet> sets = new LinkedHashMap<>();
+        for (int family : new int[]{4, 6}) {
+            Map<String, String> ep = new LinkedHashMap<>();
+            Map<String, String> src = new LinkedHashMap<>();
+            for (List<Endpoint> side : List.of(gone, came)) {
+                boolean add = side == came;
+                for (Endpoint e : side) {
+                    if (e.ip(family) != null) {
+                        ep.put(e.ip(family).toString(), add ? "" : null);
+                        src.put(source(r.networks().get(e.network()), e, family), add ? "" : null);
+                    }
+                }
+            }
+            Map<String, String> ident = new LinkedHashMap<>();
+            for (IpAddress a : affected) {
+                if (a.family() == family) {
+                    Integer plan = planned.containsKey(a) ? planned.get(a)
+                            : index != null ? index.get(a) : holder(now, a);
+                    Integer id = identity(plan, local.get(a));
+                    ident.put(a.toString(), id == null ? null : identityElement(id));
+                }
+            }
+            derive(sets, before, "ep" + family, ep);
+            derive(sets, before, "src" + family, src);
+            derive(sets, before, "ident" + family, ident);
+        }
+        for (Network n : r.networks().values()) {
+            for (int family : new int[]{4, 6}) {
+                Map<String, String> members = new LinkedHashMap<>();
+                for (List<Endpoint> side : List.of(gone, came)) {
+                    for (Endpoint e : side) {
+                        if (e.ip(family) != null && e.network().equals(n.name())) {
+                            members.put(e.ip(family).toString(), side == came ? "" : null);
+                        }
+                    }
+                }
+                derive(sets, before, netSet(n, family), members);
+            }
+        }
+        return sets;
+    }
+
+    private static void derive(Map<String, NftSet> sets, Table before, String name, Map<String, String> changes) {
+        NftSet was = before.sets().get(name);
+        put(sets, new NftSet(name, was.keyType(), was.dataType(), was.flags(),
+                changes.isEmpty() ? was.elements() : Elements.derive(was.elements(), changes)));
+    }
+
+    /** The identity set holding {@code a}, if any (one per identity to look at, each a sorted set). */
+    private static Integer holder(Map<Integer, java.util.SortedSet<IpAddress>> identities, IpAddress a) {
+        for (Map.Entry<Integer, java.util.SortedSet<IpAddress>> e : identities.entrySet()) {
+            if (e.getValue().contains(a)) {
+                return e.getKey();
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The identity an address stands for in {@code ident4}/{@code ident6}: a local endpoint's own, when it has one
+     * (not 0), else the one the plan gives the address; null: no element.
+     */
+    private static Integer identity(Integer planned, Endpoint local) {
+        return local != null && local.identity() != 0 ? Integer.valueOf(local.identity()) : planned;
+    }
+
+    private static String identityElement(int id) {
+        return Integer.toString(id);
+    }
+
+    private static String netSet(Network n, int family) {
+        return "net" + family + "-" + n.name();
     }
 
     private static Table natTable(Ruleset r, int family) {
@@ -408,10 +592,14 @@ public final class RulesetCompiler {
         for (Endpoint ep : eps) {
             Network n = r.networks().get(ep.network());
             if (n != null) {
-                out.put(quote(n.bridge()) + " . " + ep.ip(family), "");
+                out.put(source(n, ep, family), "");
             }
         }
         return out;
+    }
+
+    private static String source(Network n, Endpoint ep, int family) {
+        return quote(n.bridge()) + " . " + ep.ip(family);
     }
 
     private static List<Endpoint> sortedBy(Collection<Endpoint> endpoints, int family) {

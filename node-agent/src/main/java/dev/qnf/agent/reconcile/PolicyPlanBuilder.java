@@ -11,7 +11,6 @@ import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.net.IpAddress;
 import dev.qnf.fabric.policy.Direction;
 import dev.qnf.fabric.policy.Entity;
-import dev.qnf.fabric.policy.Labels;
 import dev.qnf.fabric.policy.Peer;
 import dev.qnf.fabric.policy.PolicyEngine;
 import dev.qnf.fabric.policy.PortRange;
@@ -59,40 +58,50 @@ final class PolicyPlanBuilder {
     record Result(PolicyPlan plan, Map<String, Integer> local) {
     }
 
-    static Result build(FabricView view, Collection<Endpoint> local) {
-        FabricView.Policies model = view.policies();
-        Map<String, Identity> byLabels = new HashMap<>();
-        model.identities().values().forEach(i -> byLabels.put(key(i.network(), i.labels()), i));
+    /**
+     * The address book of the last build: one endpoint more updates the addresses it holds, not all of them (see
+     * {@link AddressBook}). Shared like the other memos here: an update is correct from any earlier book, only less
+     * incremental from another agent's.
+     */
+    private static volatile AddressBook book = AddressBook.EMPTY;
 
-        Map<Integer, Set<IpAddress>> addresses = new TreeMap<>();
-        Map<IpAddress, Integer> taken = new HashMap<>();
-        Map<Endpoint, String> previousKeys = keys;
-        Map<Endpoint, String> nextKeys = new IdentityHashMap<>(previousKeys.size() + 16);
-        for (dev.qnf.fabric.model.Network n : view.networks()) {
-            for (Endpoint e : view.endpointsOf(n.name())) {
-                Identity i = byLabels.get(key(e, previousKeys, nextKeys));
-                if (i != null) {
-                    add(addresses, taken, number(i), e);
-                }
-            }
+    static Result build(FabricView view, Collection<Endpoint> local) {
+        return build(view, local, true);
+    }
+
+    /** What {@link #build} computes from nothing, without reading or writing the memos (tests compare the two). */
+    static Result fresh(FabricView view, Collection<Endpoint> local) {
+        return build(view, local, false);
+    }
+
+    private static Result build(FabricView view, Collection<Endpoint> local, boolean memo) {
+        FabricView.Policies model = view.policies();
+        AddressBook b = (memo ? book : AddressBook.EMPTY).update(view, local);
+        if (memo) {
+            book = b;
         }
         Map<String, Integer> localIds = new LinkedHashMap<>();
         Map<Integer, Identity> localIdentities = new TreeMap<>();
         boolean unknown = false;
         for (Endpoint e : local) {
-            Identity i = byLabels.get(key(e, previousKeys, nextKeys));
+            Identity i = b.identityOf(e);
             int id = i == null ? UNKNOWN : number(i);
             unknown |= i == null;
             if (i != null) {
                 localIdentities.put(id, i);
             }
             localIds.put(RulesetBuilder.rulesetId(e), id);
-            add(addresses, taken, id, e);
         }
+        Compiled c = memo ? compiled(model, localIdentities, unknown)
+                : compile(model, localIdentities, unknown, Map.of(), new IdentityHashMap<>());
+        return new Result(new PolicyPlan(identities(b), c.rules, new TreeSet<>(c.isolatedEgress),
+                new TreeSet<>(c.isolatedIngress)), localIds);
+    }
 
-        keys = nextKeys;
-        Compiled c = compiled(model, localIdentities, unknown);
-        return new Result(PolicyPlan.of(addresses, c.rules, c.isolatedEgress, c.isolatedIngress), localIds);
+    /** The book's persistent identity map as the plan's type (read-only either way). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static java.util.SortedMap<Integer, java.util.SortedSet<IpAddress>> identities(AddressBook b) {
+        return (java.util.SortedMap) b.identities();
     }
 
     /** The rules and isolation of a model for a set of local identities: all but the addresses. */
@@ -102,7 +111,7 @@ final class PolicyPlanBuilder {
     /**
      * The last compilation and what it came from: a CNI ADD of a known identity changes none of it. Beside the
      * per-policy {@link Parts} it skips even the pass over the policies, and it hands back the same rules list, which
-     * {@code PolicyLayout}'s memo of rendered maps then recognises without comparing thousands of rules.
+     * {@code PolicyLayout} then recognises (same list: no map is rendered or compared again) without comparing rules.
      */
     private record Memo(FabricView.Policies model, Map<Integer, Identity> local, boolean unknown, Compiled compiled) {
         boolean sameInputs(FabricView.Policies m, Map<Integer, Identity> l, boolean u) {
@@ -119,7 +128,12 @@ final class PolicyPlanBuilder {
         if (memo != null && memo.sameInputs(model, localIdentities, unknown)) {
             return memo.compiled();
         }
-        Compiled c = compile(model, localIdentities, unknown);
+        Parts cached = parts;
+        Map<Policy, PolicyPart> reusable = cached != null && cached.identities() == model.identities()
+                && cached.local().equals(localIdentities) ? cached.byPolicy() : Map.of();
+        Map<Policy, PolicyPart> byPolicy = new IdentityHashMap<>();
+        Compiled c = compile(model, localIdentities, unknown, reusable, byPolicy);
+        parts = new Parts(model.identities(), Map.copyOf(localIdentities), byPolicy);
         last = new Memo(model, Map.copyOf(localIdentities), unknown, c);
         return c;
     }
@@ -138,17 +152,15 @@ final class PolicyPlanBuilder {
 
     private static volatile Parts parts;
 
-    private static Compiled compile(FabricView.Policies model, Map<Integer, Identity> localIdentities, boolean unknown) {
+    /** Compiles every policy, taking the parts of {@code reusable}; {@code byPolicy} receives every part. */
+    private static Compiled compile(FabricView.Policies model, Map<Integer, Identity> localIdentities, boolean unknown,
+                                    Map<Policy, PolicyPart> reusable, Map<Policy, PolicyPart> byPolicy) {
         Set<Integer> isolatedEgress = new TreeSet<>();
         Set<Integer> isolatedIngress = new TreeSet<>();
         if (unknown) {
             isolatedEgress.add(UNKNOWN);
             isolatedIngress.add(UNKNOWN);
         }
-        Parts cached = parts;
-        Map<Policy, PolicyPart> reusable = cached != null && cached.identities() == model.identities()
-                && cached.local().equals(localIdentities) ? cached.byPolicy() : Map.of();
-        Map<Policy, PolicyPart> byPolicy = new IdentityHashMap<>();
         List<PolicyPlan.Rule> rules = new ArrayList<>();
         Map<Integer, Set<Direction>> isolatedBy = new HashMap<>();
         for (Policy p : model.policies().values()) {
@@ -162,7 +174,6 @@ final class PolicyPlanBuilder {
                 isolatedBy.computeIfAbsent(id, k -> EnumSet.noneOf(Direction.class)).addAll(p.isolates());
             }
         }
-        parts = new Parts(model.identities(), Map.copyOf(localIdentities), byPolicy);
         localIdentities.forEach((id, i) -> {
             boolean deny = model.defaults().getOrDefault(i.network(), Verdict.DENY) == Verdict.DENY;
             Set<Direction> isolates = isolatedBy.getOrDefault(id, Set.of());
@@ -238,42 +249,7 @@ final class PolicyPlanBuilder {
         return ids.isEmpty() ? null : new Identities(ids);
     }
 
-    private static void add(Map<Integer, Set<IpAddress>> addresses, Map<IpAddress, Integer> taken, int id, Endpoint e) {
-        for (IpAddress a : new IpAddress[]{e.ip(), e.ip6()}) {
-            if (a == null) {
-                continue;
-            }
-            Integer other = taken.putIfAbsent(a, id);
-            if (other != null && other != id) {
-                // the local record (added last) may be newer than the view: it wins
-                addresses.get(other).remove(a);
-                taken.put(a, id);
-            }
-            addresses.computeIfAbsent(id, k -> new TreeSet<>()).add(a);
-        }
-    }
-
-    private static int number(Identity i) {
+    static int number(Identity i) {
         return (int) i.id(); // identities are below 2^32: a packet mark holds them, printed unsigned by nft
-    }
-
-    /**
-     * Each endpoint's identity key, by the endpoint object, from the last build: the view keeps the objects of
-     * endpoints that did not change, and filtering, sorting and joining the labels of 10,000 endpoints was most of
-     * an incremental rebuild.
-     */
-    private static volatile Map<Endpoint, String> keys = Map.of();
-
-    private static String key(Endpoint e, Map<Endpoint, String> previous, Map<Endpoint, String> next) {
-        String k = previous.get(e);
-        if (k == null) {
-            k = key(e.network(), Labels.identityLabels(e.labels()));
-        }
-        next.put(e, k);
-        return k;
-    }
-
-    private static String key(String network, Map<String, String> identityLabels) {
-        return network + "|" + Labels.canonical(identityLabels);
     }
 }
