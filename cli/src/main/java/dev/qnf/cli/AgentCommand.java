@@ -6,6 +6,7 @@ import dev.qnf.agent.dns.DnsRecords;
 import dev.qnf.agent.mesh.MeshConfig;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.client.Joiner;
+import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.fabric.net.IpAddress;
 import dev.qnf.fabric.net.UdpEndpoint;
@@ -20,7 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** {@code qnf agent}: the node agent, until SIGTERM. See docs/agent.md. */
 @Command(name = "agent", mixinStandardHelpOptions = true,
@@ -168,16 +170,47 @@ final class AgentCommand implements Callable<Integer> {
                 .heartbeat(Duration.ofSeconds(heartbeatSeconds)).tls(identity).mesh(mesh).site(site)
                 .metricsListen(listenAddress(metricsListen)).build();
         NodeAgent agent = NodeAgent.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            agent.close();
-            stopped.countDown();
-        }, "qnf-agent-shutdown"));
+        AtomicBoolean closed = new AtomicBoolean();
+        Runnable close = () -> {
+            if (closed.compareAndSet(false, true)) {
+                agent.close();
+            }
+        };
+        CompletableFuture<Void> stopped = new CompletableFuture<>();
+        Thread hook = new Thread(() -> {
+            close.run();
+            stopped.complete(null);
+        }, "qnf-agent-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
         spec.commandLine().getOut().println("qnf agent " + node + " running (control plane " + endpoints + ", socket "
                 + socket + ", state " + stateDir + ")");
         spec.commandLine().getOut().flush();
-        stopped.await();
-        return 0;
+        CompletableFuture.anyOf(stopped, agent.refused()).join();
+        if (!agent.refused().isDone()) {
+            return 0;   // SIGTERM
+        }
+        close.run();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs anyway and finds the agent closed
+        }
+        throw new RefusedException(node, agent.refused().join(), tlsDir);
+    }
+
+    /**
+     * The control plane refused this node for good (revoked, its certificate refused): retrying would change
+     * nothing, so the agent stops, leaving the data plane as it is, and says why; exit code 6 ({@link Qnf}).
+     */
+    static final class RefusedException extends RuntimeException {
+        RefusedException(String node, QnfApiException refusal, Path tlsDir) {
+            super("the control plane refused node " + node + " for good: " + refusal.httpStatus() + " "
+                    + refusal.code() + ": " + refusal.getMessage() + ". Not retrying; the data plane is left as it "
+                    + "is. " + (refusal.httpStatus() == 401 ? "Its certificate in " + tlsDir + " is no longer "
+                    + "accepted: join again with a new token (qnf token create, then qnf agent --join)."
+                    : "If it was revoked, it needs a new name and a new join token; otherwise correct what the refusal "
+                    + "names (its --node, its --site)."));
+        }
     }
 
     /** The mesh settings from the flags, or null without --wg-interface. */

@@ -29,6 +29,10 @@ public final class Qnf {
 
     /** User-facing failures print one line, not a stack trace. */
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof AgentCommand.RefusedException refused) {
+            cmd.getErr().println("error: " + refused.getMessage());
+            return 6;
+        }
         if (e instanceof QnfApiException api) {
             cmd.getErr().println("error: " + api.code() + ": " + api.getMessage());
             return 1;

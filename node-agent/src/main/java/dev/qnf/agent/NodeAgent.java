@@ -271,6 +271,14 @@ public final class NodeAgent implements AutoCloseable {
         return link.view();
     }
 
+    /**
+     * Completes, with the refusal, when the control plane refused this node for good (revoked, its certificate
+     * refused): the agent no longer talks to it; {@code qnf agent} then exits (see docs/agent.md).
+     */
+    public java.util.concurrent.CompletableFuture<dev.qnf.api.client.QnfApiException> refused() {
+        return link.refused();
+    }
+
     /** Stops serving; the bridges, veths, rules and addresses stay (a restarted agent adopts them). */
     @Override
     public void close() {

@@ -45,6 +45,16 @@ public interface ControlPlane {
         return true;
     }
 
+    /**
+     * Whether the control plane refused this node for good: 401 (its certificate: expired on an open connection, so it
+     * cannot be renewed either) or 403 (revoked, or a registration it may never make: another node's name, another
+     * site than its join token's). Retrying changes nothing; the node needs an operator (a new identity, a new join
+     * token, other flags). Everything else — no answer, 5xx, no leader — is transient.
+     */
+    static boolean refusedForGood(QnfApiException e) {
+        return e.httpStatus() == 401 || e.httpStatus() == 403;
+    }
+
     static boolean unavailable(QnfApiException e) {
         return e.httpStatus() == 503 || "UNAVAILABLE".equals(e.code()) || e.httpStatus() == 502 || e.httpStatus() == 504;
     }

@@ -14,12 +14,15 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
  * The agent's link to the control plane: registers the node and renews its lease every {@code heartbeat}, keeps a
  * watch running from the last revision seen, and reports connectivity. While the control plane is unreachable it
- * retries with {@link Backoff} and changes nothing else: the view stays as it was (fail static).
+ * retries with {@link Backoff} and changes nothing else: the view stays as it was (fail static). When the control
+ * plane refuses the node for good ({@link ControlPlane#refusedForGood}: revoked, its certificate refused) it stops
+ * and completes {@link #refused()} instead of retrying for ever.
  */
 public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlPlaneLink.class);
@@ -44,6 +47,7 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
     private volatile FabricView view;
     private volatile boolean connected;
     private volatile boolean closed;
+    private final CompletableFuture<QnfApiException> refused = new CompletableFuture<>();
     private Watching watching;
 
     public ControlPlaneLink(QnfClient client, String node, NodeRequest registration, Duration heartbeat,
@@ -73,6 +77,14 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
     @Override
     public boolean connected() {
         return connected;
+    }
+
+    /**
+     * Completes, with the refusal, when the control plane refused this node for good; the link has stopped then (no
+     * more heartbeats or watch). The agent's process should exit and say why.
+     */
+    public CompletableFuture<QnfApiException> refused() {
+        return refused;
     }
 
     @Override
@@ -112,6 +124,14 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
                 backoff.reset();
                 pause = heartbeat;
             } catch (QnfApiException e) {
+                if (ControlPlane.refusedForGood(e)) {
+                    LOG.error("control plane: node {} refused for good ({} {}: {}); stopping the link", node,
+                            e.httpStatus(), e.code(), e.getMessage());
+                    setConnected(false);
+                    stopWatching();
+                    refused.complete(e);
+                    return;
+                }
                 if (connected || !ControlPlane.unavailable(e)) {
                     LOG.warn("control plane: node {} heartbeat failed: {} {}", node, e.code(), e.getMessage());
                 }
@@ -139,6 +159,21 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
             });
         }
         watching = client.watch(view.revision() + 1, this::onMessage);
+        watching.done().whenComplete((v, e) -> {
+            if (e != null && unwrap(e) instanceof QnfApiException api && ControlPlane.refusedForGood(api)) {
+                poke();   // a heartbeat now hears the refusal (and the link stops) rather than at the next beat
+            }
+        });
+    }
+
+    private synchronized void stopWatching() {
+        if (watching != null) {
+            watching.close();
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     @Override
@@ -192,11 +227,7 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
     public void close() {
         closed = true;
         poke();
-        synchronized (this) {
-            if (watching != null) {
-                watching.close();
-            }
-        }
+        stopWatching();
         try {
             thread.join(5000);
         } catch (InterruptedException e) {

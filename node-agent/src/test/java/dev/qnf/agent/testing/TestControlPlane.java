@@ -5,6 +5,7 @@ import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.PolicyFile;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
+import dev.qnf.api.pki.SpiffeId;
 import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
@@ -51,6 +52,12 @@ public final class TestControlPlane implements AutoCloseable {
     /** A node identity for an agent named {@code node} (mTLS towards this control plane). */
     public TlsFiles nodeTls(String node) {
         return pki.issueNode(node, dir.resolve("node-" + node));
+    }
+
+    /** A node identity that expires after {@code lifetime}. */
+    public TlsFiles nodeTls(String node, Duration lifetime) {
+        return pki.issue(SpiffeId.node(pki.trustDomain(), node), null, List.of(), lifetime,
+                dir.resolve("node-" + node));
     }
 
     public static TestControlPlane start(Path dir) throws Exception {
