@@ -40,6 +40,21 @@ class DesiredStateTest {
     }
 
     @Test
+    void eachLocalEndpointIsHeldToItsBridgePortAndMac() {
+        Fixtures.Inputs in = new Fixtures.Inputs();
+        in.attachments.add(att(BLUE, "a", "10.1.0.2", 12));
+        // known to the view only (its record lost): the veth QNF names for it, and the view's MAC if it is one
+        in.view = view(12, List.of(BLUE), ep("blue", "a", NODE, "10.1.0.2", "c-a", null),
+                ep("blue", "b", NODE, "10.1.0.3", "cb", null));
+        DesiredState d = in.desired();
+        assertThat(d.ruleset().endpoints().get("blue:a").port())
+                .isEqualTo(new Ruleset.Port(HostNames.veth("blue", "a"), "0a:58:00:00:00:01"));
+        assertThat(d.ruleset().endpoints().get("blue:b").port())
+                .as("no MAC in the view: held to its addresses only")
+                .isEqualTo(new Ruleset.Port(HostNames.veth("blue", "b"), null));
+    }
+
+    @Test
     void attachmentsCountBeforeTheViewKnowsThemAndBringTheirOwnNetworkSpec() {
         Fixtures.Inputs in = new Fixtures.Inputs();
         in.attachments.add(att(BLUE, "a", "10.1.0.2", 12, PortMap.tcp(8080, 80)));
