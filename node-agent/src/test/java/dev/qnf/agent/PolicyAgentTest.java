@@ -114,6 +114,11 @@ class PolicyAgentTest {
                 assertThat(tcp(c3, ip2, false)).as("still no rule").isFalse();
                 assertThat(tcp(c1, ip2, true)).isTrue();
                 assertThat(value(lab.scrape(), "default/db", "ingress", "allow")).isGreaterThanOrEqualTo(1);
+
+                // DEL takes the port's elements away before it answers
+                assertThat(lab.del("pol", "p1", c1).exit()).isZero();
+                assertThat(TestNamespaces.sh("ip", "netns", "exec", AgentLab.nameOf(lab.host), "nft", "list", "table",
+                        "bridge", "qnf")).doesNotContain("\"" + port + "\"").contains(ip2);
             } finally {
                 for (AutoCloseable s : servers) {
                     s.close();
