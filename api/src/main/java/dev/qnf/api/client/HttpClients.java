@@ -6,6 +6,7 @@ import dev.qnf.api.pki.Tls;
 
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.function.Supplier;
 
 /**
@@ -36,14 +37,29 @@ final class HttpClients implements Supplier<HttpClient> {
         return new HttpClients(identity);
     }
 
+    /**
+     * The client to send the next request with. Throws 401 UNAUTHENTICATED, without sending anything, if our
+     * certificate has expired: every server would refuse it (in the handshake, which a caller cannot tell from a
+     * network failure), so the caller learns the real reason instead of "cannot reach".
+     */
     @Override
     public HttpClient get() {
+        if (identity == null) {
+            return current.http();
+        }
+        Identity now = identity.get();
+        long notAfter = now.certificate().getNotAfter().getTime();
+        if (System.currentTimeMillis() > notAfter) {
+            throw new QnfApiException(401, "UNAUTHENTICATED", "this client's certificate (" + now.spiffeId()
+                    + ", " + identity.files().cert() + ") expired at " + Instant.ofEpochMilli(notAfter)
+                    + "; servers refuse it: renew certificates before they expire (qnf cert renew), or join again "
+                    + "with a new token (a node)");
+        }
         Bound bound = current;
-        if (identity == null || identity.get() == bound.identity()) {
+        if (now == bound.identity()) {
             return bound.http();
         }
         synchronized (this) {
-            Identity now = identity.get();
             if (now != current.identity()) {
                 current = new Bound(now, build(identity));
             }

@@ -72,6 +72,10 @@ final class WatchStream implements Watching {
                 if (done.isDone()) {
                     return;
                 }
+                if (e instanceof QnfApiException api && api.httpStatus() / 100 == 4) {
+                    done.completeExceptionally(api);   // refused before sending (our certificate has expired)
+                    return;
+                }
             } catch (RuntimeException e) {
                 done.completeExceptionally(e); // the consumer failed
                 return;

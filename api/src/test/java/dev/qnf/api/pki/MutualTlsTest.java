@@ -147,9 +147,20 @@ class MutualTlsTest {
     void anExpiredCertificateIsRefused(@TempDir Path out) {
         Clock twoDaysAgo = Clock.fixed(Instant.now().minus(Duration.ofDays(2)), ZoneOffset.UTC);
         TlsFiles expired = pki.pki().withClock(twoDaysAgo).issueUser("old", Role.ADMIN, Duration.ofHours(24), out);
+        // the server refuses it in the handshake: no HTTP answer at all
+        HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .sslContext(Tls.clientContext(ReloadingIdentity.of(expired))).sslParameters(Tls.clientParameters())
+                .connectTimeout(Duration.ofSeconds(2)).build();
+        assertThatThrownBy(() -> raw.send(HttpRequest.newBuilder(URI.create(server.apiUrl() + "/v1/networks"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+        // and QnfClient does not even try: it says why (rather than "cannot reach")
         try (QnfClient client = QnfClient.connect(expired, server.apiUrl())) {
-            assertThatThrownBy(client::listNetworks).isInstanceOfSatisfying(QnfApiException.class,
-                    e -> assertThat(e.httpStatus()).isEqualTo(503));
+            assertThatThrownBy(client::listNetworks).isInstanceOfSatisfying(QnfApiException.class, e -> {
+                assertThat(e.httpStatus()).isEqualTo(401);
+                assertThat(e.code()).isEqualTo("UNAUTHENTICATED");
+                assertThat(e.getMessage()).contains("expired");
+            });
         }
     }
 

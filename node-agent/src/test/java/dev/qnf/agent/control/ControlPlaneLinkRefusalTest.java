@@ -95,6 +95,19 @@ class ControlPlaneLinkRefusalTest {
     }
 
     @Test
+    void aNodeStartedWithAnExpiredCertificateStopsAtOnceWith401() throws Exception {
+        // the handshake would fail, which looks like a network failure; the client knows better and says why
+        try (QnfClient client = QnfClient.connect(List.of(URI.create(cp.url())), Duration.ofSeconds(5),
+                cp.expiredNodeTls("stale-1"));
+             ControlPlaneLink link = link("stale-1", client, new AtomicInteger())) {
+            QnfApiException refusal = link.refused().get(15, TimeUnit.SECONDS);
+            assertThat(refusal.httpStatus()).isEqualTo(401);
+            assertThat(refusal.getMessage()).contains("expired");
+            assertThat(link.connected()).isFalse();
+        }
+    }
+
+    @Test
     void aControlPlaneThatIsDownIsRetriedWithBackoffUntilItIsBack() throws Exception {
         AtomicInteger changes = new AtomicInteger();
         try (QnfClient client = QnfClient.connect(List.of(URI.create(cp.url())), Duration.ofSeconds(5),

@@ -54,6 +54,14 @@ public final class TestControlPlane implements AutoCloseable {
         return pki.issueNode(node, dir.resolve("node-" + node));
     }
 
+    /** A node identity that expired a day ago (issued two days ago for one). */
+    public TlsFiles expiredNodeTls(String node) {
+        java.time.Clock twoDaysAgo = java.time.Clock.fixed(java.time.Instant.now().minus(Duration.ofDays(2)),
+                java.time.ZoneOffset.UTC);
+        return pki.withClock(twoDaysAgo).issue(SpiffeId.node(pki.trustDomain(), node), null, List.of(),
+                Duration.ofDays(1), dir.resolve("node-" + node));
+    }
+
     /** A node identity that expires after {@code lifetime}. */
     public TlsFiles nodeTls(String node, Duration lifetime) {
         return pki.issue(SpiffeId.node(pki.trustDomain(), node), null, List.of(), lifetime,
