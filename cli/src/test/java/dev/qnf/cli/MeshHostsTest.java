@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Three simulated hosts of one site on one LAN segment ({@link SimulatedMesh}), an agent process and a container each.
  * Everything between hosts must travel in WireGuard: TCP and UDP across hosts, the MTU boundary, a capture of the
- * underlay, an agent restart, key rotation and node removal.
+ * underlay, an agent restart, key rotation, node removal, and a revoked node's agent exiting.
  */
 @Tag("root")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -220,6 +220,20 @@ class MeshHostsTest {
         assertThat(h1.ping(h3)).isFalse();
         assertThat(h1.ping(h2)).isTrue();
         assertThat(lab.client.listNodes().nodes()).extracting(NodeView::name).doesNotContain(h3.node);
+    }
+
+    @Test
+    @Order(6)
+    void aRevokedNodesAgentExitsWithTheReasonInsteadOfRetrying() throws Exception {
+        assertThat(h2.agent.isAlive()).isTrue();
+        lab.client.revokeNode(h2.node, null);
+        // refused at its next heartbeat (2 s) or as its watch ends: the process ends, code 6, the reason in its log
+        assertThat(h2.agent.waitFor(60, TimeUnit.SECONDS)).as("the revoked node's agent exits").isTrue();
+        String log = Files.readString(h2.home.resolve("agent.log"));
+        assertThat(h2.agent.exitValue()).as(log).isEqualTo(6);
+        assertThat(log).contains("error: the control plane refused node h2 for good: 403 PERMISSION_DENIED",
+                "is revoked", "Not retrying");
+        assertThat(h1.agent.isAlive()).as("the other agent runs on").isTrue();
     }
 
     private static boolean pingFails(SimulatedMesh.Host from, SimulatedMesh.Host to, int size) {
