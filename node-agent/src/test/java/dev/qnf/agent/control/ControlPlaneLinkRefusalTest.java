@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The agent's link against a real control plane (Ratis, RocksDB, mTLS): a node the control plane refuses for good —
- * revoked (403), or whose certificate expired on its open connection (401) — stops and reports the refusal instead of
+ * revoked (403), or whose certificate has expired (401; its client says so before sending) — stops and reports the refusal instead of
  * retrying its heartbeat for ever; a control plane that is down is a transient failure, retried with backoff until it
  * is back.
  */
@@ -81,7 +81,7 @@ class ControlPlaneLinkRefusalTest {
     }
 
     @Test
-    void aNodeWhoseCertificateExpiredOnItsOpenConnectionStopsWith401() throws Exception {
+    void aNodeWhoseCertificateExpiresWhileItRunsStopsWith401() throws Exception {
         Duration lifetime = Duration.ofSeconds(8);
         try (QnfClient client = QnfClient.connect(List.of(URI.create(cp.url())), Duration.ofSeconds(5),
                 cp.nodeTls("expiring-1", lifetime));
