@@ -7,7 +7,6 @@ import dev.qnf.agent.nft.Layout.Table;
 import dev.qnf.agent.nft.Ruleset.Endpoint;
 import dev.qnf.fabric.net.IpAddress;
 
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,41 +44,82 @@ final class PortGuard {
     }
 
     static Table table(Ruleset r) {
-        List<Endpoint> guarded = r.endpoints().values().stream().filter(ep -> ep.port() != null)
-                .sorted(Comparator.comparing(ep -> ep.port().ifname())).toList();
-        Map<String, String> ports = new LinkedHashMap<>();
-        Map<String, String> pinned = new LinkedHashMap<>();
-        Map<String, String> macs = new LinkedHashMap<>();
-        Map<String, String> src4 = new LinkedHashMap<>();
-        Map<String, String> src6 = new LinkedHashMap<>();
-        Map<String, String> nd6 = new LinkedHashMap<>();
-        for (Endpoint ep : guarded) {
-            String port = quote(ep.port().ifname());
-            ports.put(port, "");
-            if (ep.port().mac() != null) {
-                pinned.put(port, "");
-                macs.put(port + " . " + ep.port().mac(), "");
-            }
-            if (ep.ip4() != null) {
-                src4.put(port + " . " + ep.ip4(), "");
-            }
-            if (ep.ip6() != null) {
-                src6.put(port + " . " + ep.ip6(), "");
-                nd6.put(port + " . " + hex128(ep.ip6()), "");
-            }
-        }
+        return table(r, null, null);
+    }
+
+    /**
+     * The table of {@code r}; derived from {@code before}, the table of {@code previous}, when there is one: only
+     * the endpoints that changed are rendered, and {@link RulesetCompiler#diff} writes their elements without
+     * comparing the others (see {@link RulesetCompiler#layout(Ruleset, Ruleset, Map)}).
+     */
+    static Table table(Ruleset r, Ruleset previous, Table before) {
         Map<String, NftSet> sets = new LinkedHashMap<>();
-        put(sets, new NftSet("ports", "ifname", null, Set.of(), ports));
-        put(sets, new NftSet("pinned", "ifname", null, Set.of(), pinned));
-        put(sets, new NftSet("mac", "ifname . ether_addr", null, Set.of(), macs));
-        put(sets, new NftSet("src4", "ifname . ipv4_addr", null, Set.of(), src4));
-        put(sets, new NftSet("src6", "ifname . ipv6_addr", null, Set.of(), src6));
-        // nft 1.0.6 has no "icmpv6 taddr": the target of a neighbour advertisement is read as 128 raw bits after
-        // the ICMPv6 header's first 8 bytes, and a raw payload only matches a set declared by that expression.
-        put(sets, new NftSet("nd6", "ifname . integer", null, Set.of(), nd6, "iifname . " + ND_TARGET));
+        if (previous == null || before == null) {
+            Map<String, Map<String, String>> elements = new LinkedHashMap<>();
+            SETS.keySet().forEach(name -> elements.put(name, new LinkedHashMap<>()));
+            r.endpoints().values().forEach(ep -> elements(ep, "", elements));
+            SETS.forEach((name, empty) -> put(sets, new NftSet(name, empty.keyType(), empty.dataType(), empty.flags(),
+                    elements.get(name), empty.typeOf())));
+        } else {
+            Map<String, Map<String, String>> changes = new LinkedHashMap<>();
+            SETS.keySet().forEach(name -> changes.put(name, new LinkedHashMap<>()));
+            // what went first, so that an element an endpoint keeps across a change is added back
+            previous.endpoints().forEach((id, ep) -> {
+                if (!ep.equals(r.endpoints().get(id))) {
+                    elements(ep, null, changes);
+                }
+            });
+            r.endpoints().forEach((id, ep) -> {
+                if (!ep.equals(previous.endpoints().get(id))) {
+                    elements(ep, "", changes);
+                }
+            });
+            SETS.keySet().forEach(name -> RulesetCompiler.derive(sets, before, name, changes.get(name)));
+        }
         Map<String, Chain> chains = new LinkedHashMap<>();
         chains.put("prerouting", new Chain("prerouting", new Hook("filter", "prerouting", "filter", -200), RULES));
         return new Table(TABLE, chains, sets);
+    }
+
+    /** Puts the elements of one endpoint's port into {@code into} (set name → element → value; null: removed). */
+    private static void elements(Endpoint ep, String value, Map<String, Map<String, String>> into) {
+        if (ep.port() == null) {
+            return;
+        }
+        String port = quote(ep.port().ifname());
+        into.get("ports").put(port, value);
+        if (ep.port().mac() != null) {
+            into.get("pinned").put(port, value);
+            into.get("mac").put(port + " . " + ep.port().mac(), value);
+        }
+        if (ep.ip4() != null) {
+            into.get("src4").put(port + " . " + ep.ip4(), value);
+        }
+        if (ep.ip6() != null) {
+            into.get("src6").put(port + " . " + ep.ip6(), value);
+            into.get("nd6").put(port + " . " + hex128(ep.ip6()), value);
+        }
+    }
+
+    /**
+     * The sets, by name, without elements. nft 1.0.6 has no "icmpv6 taddr": the target of a neighbour
+     * advertisement is read as 128 raw bits after the ICMPv6 header's first 8 bytes, and a raw payload only matches
+     * a set declared by that expression ({@code nd6}).
+     */
+    private static final Map<String, NftSet> SETS = sets(
+            new NftSet("ports", "ifname", null, Set.of(), Map.of()),
+            new NftSet("pinned", "ifname", null, Set.of(), Map.of()),
+            new NftSet("mac", "ifname . ether_addr", null, Set.of(), Map.of()),
+            new NftSet("src4", "ifname . ipv4_addr", null, Set.of(), Map.of()),
+            new NftSet("src6", "ifname . ipv6_addr", null, Set.of(), Map.of()),
+            new NftSet("nd6", "ifname . integer", null, Set.of(), Map.of(), "iifname . " + ND_TARGET));
+
+    private static Map<String, NftSet> sets(NftSet... sets) {
+        Map<String, NftSet> out = new LinkedHashMap<>();
+        for (NftSet set : sets) {
+            out.put(set.name(), set);
+        }
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     /**
@@ -102,6 +142,7 @@ final class PortGuard {
                     + " != @nd6 drop comment \"neighbour advertisements claim the container's IPv6 address only\"");
 
     private static String hex128(IpAddress ip6) {
-        return String.format("0x%032x", ip6.value());
+        String hex = ip6.value().toString(16);
+        return "0x" + "0".repeat(32 - hex.length()) + hex;
     }
 }

@@ -284,7 +284,7 @@ public final class RulesetCompiler {
             tables.put(NAT6, natTable(r, 6));
         }
         if (PortGuard.needed(r)) {
-            tables.put(BRIDGE, PortGuard.table(r));
+            tables.put(BRIDGE, PortGuard.table(r, previous, previousLayout == null ? null : previousLayout.get(BRIDGE)));
         }
         return tables;
     }
@@ -298,7 +298,8 @@ public final class RulesetCompiler {
         layout.forEach((id, t) -> {
             Map<String, NftSet> sets = new LinkedHashMap<>();
             t.sets().forEach((name, set) -> sets.put(name, set.elements().size() < 64 ? set : new NftSet(name,
-                    set.keyType(), set.dataType(), set.flags(), Elements.derive(set.elements(), Map.of()))));
+                    set.keyType(), set.dataType(), set.flags(), Elements.derive(set.elements(), Map.of()),
+                    set.typeOf())));
             out.put(id, new Table(t.id(), t.chains(), sets, t.counters()));
         });
         return out;
@@ -488,10 +489,10 @@ public final class RulesetCompiler {
         return sets;
     }
 
-    private static void derive(Map<String, NftSet> sets, Table before, String name, Map<String, String> changes) {
+    static void derive(Map<String, NftSet> sets, Table before, String name, Map<String, String> changes) {
         NftSet was = before.sets().get(name);
         put(sets, new NftSet(name, was.keyType(), was.dataType(), was.flags(),
-                changes.isEmpty() ? was.elements() : Elements.derive(was.elements(), changes)));
+                changes.isEmpty() ? was.elements() : Elements.derive(was.elements(), changes), was.typeOf()));
     }
 
     /** The identity set holding {@code a}, if any (one per identity to look at, each a sorted set). */

@@ -79,6 +79,30 @@ class PortGuardTest {
     }
 
     @Test
+    void aDerivedTableIsTheFullOneAndItsScriptOnlyTheChanges() {
+        Endpoint z = Endpoint.dualStack("z", "a", "10.1.0.4", "fd00:1::4", 8).onPort("qv000000000003", "0a:58:0a:01:00:04");
+        List<Ruleset> states = List.of(ONE, ONE.withEndpoint(Y), ONE.withEndpoint(Y).withEndpoint(z),
+                ONE.withEndpoint(Y.onPort("qv000000000002", "0a:58:0a:01:00:03")).withEndpoint(z),
+                ONE.withEndpoint(z.onPort("qv000000000009", "0a:58:0a:01:00:04")),
+                ONE.withoutEndpoint("x").withEndpoint(Endpoint.of("y", "a", "10.1.0.3", 7)), ONE);
+        Ruleset applied = states.get(0);
+        var appliedLayout = RulesetCompiler.persistent(RulesetCompiler.layout(applied));
+        for (Ruleset next : states.subList(1, states.size())) {
+            var derived = RulesetCompiler.layout(next, applied, appliedLayout);
+            assertThat(derived).isEqualTo(RulesetCompiler.layout(next));
+            assertThat(IncrementalLayoutTest.normalized(RulesetCompiler.diff(appliedLayout, derived)))
+                    .isEqualTo(IncrementalLayoutTest.normalized(RulesetCompiler.diff(applied, next)));
+            applied = next;
+            appliedLayout = derived;
+        }
+        Ruleset two = ONE.withEndpoint(Y);
+        var derived = RulesetCompiler.layout(two.withEndpoint(z), two, RulesetCompiler.layout(two));
+        assertThat(derived.get(PortGuard.TABLE).sets().get("nd6").elements()).as("derived, not rendered whole")
+                .isInstanceOf(Elements.class);
+        assertThat(derived.get(PortGuard.TABLE).sets().get("nd6").typeOf()).isEqualTo("iifname . @th,64,128");
+    }
+
+    @Test
     void theTableExistsWhileSomeEndpointHasAPort() {
         Ruleset unported = ONE.withEndpoint(Endpoint.of("x", "a", "10.1.0.2", 7));
         assertThat(RulesetCompiler.full(unported)).doesNotContain("bridge qnf");
