@@ -42,8 +42,7 @@ import java.util.Set;
  */
 final class AddressBook {
     static final AddressBook EMPTY = new AddressBook(null, HashTreePMap.empty(), HashTreePMap.empty(),
-            HashTreePMap.empty(), HashTreePMap.empty(), HashTreePMap.empty(), HashTreePMap.empty(), TreePMap.empty(),
-            Map.of());
+            HashTreePMap.empty(), HashTreePMap.empty(), Map.of(), HashTreePMap.empty(), TreePMap.empty(), Map.of());
 
     /** The view's identity map this book resolved labels against (compared by reference). */
     private final PMap<Long, Identity> source;
@@ -55,8 +54,8 @@ final class AddressBook {
     private final PMap<IpAddress, PSortedMap<String, String>> claims;
     /** Identity key → addresses claimed under it, to find what an identity that comes or goes decides. */
     private final PMap<String, PSet<IpAddress>> byClaimKey;
-    /** Address → identity claimed by local endpoints (they win). */
-    private final PMap<IpAddress, Integer> localClaims;
+    /** Address → identity claimed by local endpoints (they win); rebuilt whole each time (they are few). */
+    private final Map<IpAddress, Integer> localClaims;
     /** Address → the identity it holds. */
     private final PMap<IpAddress, Integer> holder;
     /** Identity → the addresses holding it: the plan's {@code identities}. */
@@ -66,7 +65,7 @@ final class AddressBook {
 
     private AddressBook(PMap<Long, Identity> source, PMap<String, Identity> byKey,
                         PMap<String, PMap<String, Endpoint>> seen, PMap<IpAddress, PSortedMap<String, String>> claims,
-                        PMap<String, PSet<IpAddress>> byClaimKey, PMap<IpAddress, Integer> localClaims,
+                        PMap<String, PSet<IpAddress>> byClaimKey, Map<IpAddress, Integer> localClaims,
                         PMap<IpAddress, Integer> holder, PSortedMap<Integer, PSortedSet<IpAddress>> identities,
                         Map<Endpoint, String> localKeys) {
         this.source = source;
@@ -119,7 +118,7 @@ final class AddressBook {
         PMap<String, PMap<String, Endpoint>> seen;
         PMap<IpAddress, PSortedMap<String, String>> claims;
         PMap<String, PSet<IpAddress>> byClaimKey;
-        PMap<IpAddress, Integer> localClaims;
+        Map<IpAddress, Integer> localClaims;
         Map<Endpoint, String> localKeys;
         final Set<IpAddress> affected = new HashSet<>();
 
@@ -222,7 +221,7 @@ final class AddressBook {
                 }
             });
             localClaims.keySet().stream().filter(a -> !next.containsKey(a)).forEach(affected::add);
-            localClaims = HashTreePMap.from(next);
+            localClaims = java.util.Collections.unmodifiableMap(next);
             localKeys = keys;
         }
 

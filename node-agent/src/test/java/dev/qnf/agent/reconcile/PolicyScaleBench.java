@@ -96,6 +96,8 @@ public final class PolicyScaleBench {
                 base = changed;
                 here = more;
             }
+            summary("endpoint added:");
+            summary("rule changed:  ");
             System.gc();
             Thread.sleep(200);
             System.gc();
@@ -125,7 +127,25 @@ public final class PolicyScaleBench {
         System.out.printf("%s desired ruleset %.1f ms (cpu %.1f ms), apply %.1f ms (render + diff cpu %.1f ms; nft: "
                         + "%d lines); total %.1f ms%n", what, ms(t1 - t0), ms(desiredCpu), ms(t2 - t1), ms(applyCpu),
                 RulesetCompiler.diff(current, next).lines().count(), ms(t2 - t0));
+        ROUNDS.computeIfAbsent(what, k -> new ArrayList<>()).add(new double[]{ms(t2 - t0), ms(desiredCpu + applyCpu)});
         return next;
+    }
+
+    /** Each change's rounds: wall clock end to end and CPU of the computing thread, both in ms. */
+    static final Map<String, List<double[]>> ROUNDS = new java.util.LinkedHashMap<>();
+
+    /** Min, median and max of the rounds after the first (JIT warm-up), wall and CPU. */
+    static void summary(String what) {
+        List<double[]> all = ROUNDS.getOrDefault(what, List.of());
+        if (all.size() < 2) {
+            return;
+        }
+        List<double[]> rounds = all.subList(1, all.size());
+        double[] wall = rounds.stream().mapToDouble(r -> r[0]).sorted().toArray();
+        double[] cpu = rounds.stream().mapToDouble(r -> r[1]).sorted().toArray();
+        System.out.printf("%s %d rounds after the first: end to end %.1f / %.1f / %.1f ms (min / median / max), "
+                        + "cpu of the computing thread %.1f / %.1f / %.1f ms%n", what, rounds.size(), wall[0],
+                wall[wall.length / 2], wall[wall.length - 1], cpu[0], cpu[cpu.length / 2], cpu[cpu.length - 1]);
     }
 
     /**
