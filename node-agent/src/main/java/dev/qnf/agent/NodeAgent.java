@@ -88,11 +88,11 @@ public final class NodeAgent implements AutoCloseable {
         this.dns = new DnsServers(config.hostNs(),
                 n -> DnsServerConfig.builder().network(n).port(config.dnsPort()).build(), dnsCounters);
         Reconciler reconciler = new Reconciler(host, firewall, dns, HostSysctls.of(config.hostNs()));
-        if (!HostSysctls.bridgedTrafficFiltered(config.hostNs())) {
-            LOG.warn("agent {}: bridged traffic bypasses the IP hooks (br_netfilter not loaded, or "
-                    + "net.bridge.bridge-nf-call-iptables/-ip6tables not 1): no policy applies between containers of "
-                    + "one network on this host; anti-spoofing per port still does (docs/nftables.md)", config.node());
-        }
+        HostSysctls.filterBridgedTraffic(config.hostNs()).ifPresent(why ->
+                LOG.error("agent {}: bridged traffic bypasses the IP hooks ({}; br_netfilter must be loaded and "
+                        + "net.bridge.bridge-nf-call-iptables/-ip6tables be 1): no policy applies between containers "
+                        + "of one network on this host; anti-spoofing per port still does (docs/nftables.md)",
+                        config.node(), why));
         // 2. local state
         this.store = StateStore.open(config.stateDir());
         FabricView stored = store.loadView().map(FabricView::of).orElse(FabricView.empty());

@@ -1,9 +1,14 @@
 package dev.qnf.agent.reconcile;
 
 import dev.qnf.agent.netlink.Sysctl;
+import dev.qnf.agent.sys.KernelModules;
 import dev.qnf.agent.sys.NetNs;
 
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 
 /** The host-wide sysctls the data plane needs. */
 public interface HostSysctls {
@@ -26,6 +31,34 @@ public interface HostSysctls {
                 return false; // no /proc/sys/net/bridge: br_netfilter is not loaded
             }
         });
+    }
+
+    /**
+     * Makes bridged traffic pass the IP hooks in {@code hostNs}, as Docker does for its bridges: loads br_netfilter
+     * when it is missing ({@code modprobe}, at start only) and turns {@code bridge-nf-call-iptables} and
+     * {@code -ip6tables} on where they are off. Without it, default deny would silently not hold between containers
+     * of one network on one host. Returns what still stands in the way, empty when bridged traffic is filtered.
+     */
+    static Optional<String> filterBridgedTraffic(NetNs hostNs) {
+        if (!Files.isDirectory(Path.of("/proc/sys/net/bridge"))) {
+            Optional<String> failed = KernelModules.load("br_netfilter");
+            if (failed.isPresent()) {
+                return failed;
+            }
+        }
+        try {
+            hostNs.exec(() -> {
+                Sysctl s = Sysctl.proc();
+                for (String key : List.of("net/bridge/bridge-nf-call-iptables", "net/bridge/bridge-nf-call-ip6tables")) {
+                    if (!"1".equals(s.read(key))) {
+                        s.write(key, "1");
+                    }
+                }
+            });
+        } catch (UncheckedIOException e) {
+            return Optional.of(e.getMessage()); // e.g. no /proc/sys/net/bridge in hostNs: the module is not there
+        }
+        return bridgedTrafficFiltered(hostNs) ? Optional.empty() : Optional.of("the settings did not stay on");
     }
 
     /** The sysctls of {@code hostNs}, written only when they differ. */
