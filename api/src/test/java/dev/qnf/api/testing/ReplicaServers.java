@@ -121,7 +121,8 @@ public final class ReplicaServers {
     public static void awaitReady(List<Running> servers) {
         for (Running r : servers) {
             Http http = new Http(r.url());
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+            // a restarted server may first fail a request that reuses a connection to its predecessor: ask again
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
                     .until(() -> http.get("/readyz").status() == 200);
         }
     }
