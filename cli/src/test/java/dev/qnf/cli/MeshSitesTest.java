@@ -255,12 +255,12 @@ class MeshSitesTest {
         String toNs = "qnf-demo-" + to + lab.tag;
         String marker = "qnf-policy-" + port;
         CompletableFuture<String> listener = CompletableFuture.supplyAsync(() -> SimulatedMesh.sh("ip", "netns", "exec",
-                toNs, "sh", "-c", "timeout 8 busybox nc -l -p " + port + "; true"));
+                toNs, "sh", "-c", "timeout 15 busybox nc -l -p " + port + "; true"));
         await().atMost(Duration.ofSeconds(30)).until(() -> !SimulatedMesh.sh("ip", "netns", "exec", toNs, "ss", "-Hltn",
                 "sport = :" + port).isBlank());
         SimulatedMesh.sh("ip", "netns", "exec", "qnf-demo-" + from + lab.tag, "sh", "-c",
                 "echo " + marker + " | busybox nc -w 3 " + address + " " + port + "; true");
-        return listener.get(20, TimeUnit.SECONDS).contains(marker);
+        return listener.get(40, TimeUnit.SECONDS).contains(marker);
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

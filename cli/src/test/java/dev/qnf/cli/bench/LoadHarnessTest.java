@@ -105,7 +105,7 @@ class LoadHarnessTest {
         BenchResult r = h.run("t", n -> n < 5 ? later(200).whenComplete((v, e) -> slow.incrementAndGet()) : later(1));
         assertThat(slow.get()).isEqualTo(5);
         assertThat(r.ops()).isEqualTo(20);
-        assertThat(r.maxMillis()).isLessThan(150);
+        assertThat(r.maxMillis()).as("a warm-up op takes 200 ms or more").isLessThan(200);
     }
 
     @Test
