@@ -3,22 +3,18 @@ package dev.qnf.api.audit;
 import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AuditEntryView;
-import dev.qnf.api.json.AuditList;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.testing.SecureCluster;
+import dev.qnf.api.testing.SecureClusterExtension;
 import dev.qnf.api.testing.TestPki;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,39 +34,17 @@ import static org.awaitility.Awaitility.await;
 class AuditAndRevocationTest {
     private static final String ADMIN = "spiffe://" + TestPki.TRUST_DOMAIN + "/user/admin";
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static SecureCluster cluster;
-    static List<QnfServer> servers;
-    static QnfClient admin;
-
-    @BeforeAll
-    static void start() {
-        pki = TestPki.create(dir.resolve("pki"));
-        cluster = SecureCluster.start(pki, dir, 3, c -> c);
-        servers = cluster.servers();
-        admin = QnfClient.connect(pki.admin(), cluster.urls());
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SecureClusterExtension cluster = SecureClusterExtension.ready();
 
     @Test
     void acceptedWritesAreRecordedWithWhoWhatAndRevisionRefusedOnesAreNot() {
         Instant before = Instant.now().minusSeconds(1);
-        NetworkView net = admin.createNetwork(network("audited", "10.91.0.0/24")).value();
+        NetworkView net = cluster.admin().createNetwork(network("audited", "10.91.0.0/24")).value();
         NodeView node;
-        try (QnfClient hostA = QnfClient.connect(pki.node("audit-a"), servers.get(1).apiUrl());
-             QnfClient viewer = QnfClient.connect(pki.user("vera", Role.VIEWER), servers.get(2).apiUrl())) {
+        try (QnfClient hostA = QnfClient.connect(cluster.pki().node("audit-a"), cluster.servers().get(1).apiUrl());
+             QnfClient viewer = QnfClient.connect(cluster.pki().user("vera", Role.VIEWER),
+                     cluster.servers().get(2).apiUrl())) {
             node = hostA.registerNode("audit-a", new NodeRequest(null, List.of("10.1.1.1"), null, null)).value();
             assertDenied(() -> viewer.createNetwork(network("refused-by-role", "10.92.0.0/24")));
             assertDenied(() -> hostA.createNetwork(network("refused-node", "10.93.0.0/24")));
@@ -78,10 +52,10 @@ class AuditAndRevocationTest {
             assertThat(viewer.audit(null, null).entries()).isNotEmpty();
             assertDenied(() -> hostA.audit(null, null));
         }
-        assertThatThrownBy(() -> admin.deleteNetwork("no-such-network"))   // refused by the state machine
+        assertThatThrownBy(() -> cluster.admin().deleteNetwork("no-such-network"))   // refused by the state machine
                 .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(404));
 
-        List<AuditEntryView> all = admin.audit(null, null).entries();
+        List<AuditEntryView> all = cluster.admin().audit(null, null).entries();
         assertThat(all).filteredOn(e -> e.object().equals("network/audited")).singleElement().satisfies(e -> {
             assertThat(e.who()).isEqualTo(ADMIN);
             assertThat(e.what()).isEqualTo("create-network");
@@ -97,12 +71,12 @@ class AuditAndRevocationTest {
                 .doesNotContain("network/refused-by-role", "network/refused-node", "network/no-such-network");
         assertThat(all).extracting(AuditEntryView::seq).isSorted().doesNotHaveDuplicates();
 
-        assertThat(admin.audit(null, "audit-a").entries()).extracting(AuditEntryView::who)
+        assertThat(cluster.admin().audit(null, "audit-a").entries()).extracting(AuditEntryView::who)
                 .containsOnly("spiffe://" + TestPki.TRUST_DOMAIN + "/node/audit-a");
-        assertThat(admin.audit(Long.toString(node.revision()), null).entries())
+        assertThat(cluster.admin().audit(Long.toString(node.revision()), null).entries())
                 .allSatisfy(e -> assertThat(e.revision()).isGreaterThanOrEqualTo(node.revision()))
                 .extracting(AuditEntryView::object).contains("node/audit-a").doesNotContain("network/audited");
-        assertThatThrownBy(() -> admin.audit("yesterday", null))
+        assertThatThrownBy(() -> cluster.admin().audit("yesterday", null))
                 .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(400));
     }
 
@@ -110,8 +84,8 @@ class AuditAndRevocationTest {
     void aRevokedNodeIsRefusedByEveryServerAndTheRevocationIsAudited() {
         List<QnfClient> perServer = new ArrayList<>();
         try {
-            for (QnfServer s : servers) {
-                perServer.add(QnfClient.connect(pki.node("doomed"), s.apiUrl()));
+            for (QnfServer s : cluster.servers()) {
+                perServer.add(QnfClient.connect(cluster.pki().node("doomed"), s.apiUrl()));
             }
             perServer.get(0).registerNode("doomed", new NodeRequest(null, List.of("10.1.1.9"), null, null));
             for (QnfClient c : perServer) {   // a valid certificate works on every server, connections open
@@ -120,8 +94,8 @@ class AuditAndRevocationTest {
             }
 
             assertDenied(() -> perServer.get(1).revokeNode("doomed", null));   // a node cannot revoke (itself or others)
-            assertThat(admin.revokeNode("doomed", "1234").created()).isTrue();
-            assertThat(admin.revokeNode("doomed", null).created()).as("idempotent").isFalse();
+            assertThat(cluster.admin().revokeNode("doomed", "1234").created()).isTrue();
+            assertThat(cluster.admin().revokeNode("doomed", null).created()).as("idempotent").isFalse();
 
             for (QnfClient c : perServer) {   // each server refuses once it has applied the revocation
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
@@ -132,10 +106,10 @@ class AuditAndRevocationTest {
                                 }));
                 assertDenied(() -> c.registerNode("doomed", new NodeRequest(null, List.of("10.1.1.9"), null, null)));
             }
-            try (QnfClient fresh = QnfClient.connect(pki.node("doomed"), servers.get(2).apiUrl())) {
+            try (QnfClient fresh = QnfClient.connect(cluster.pki().node("doomed"), cluster.servers().get(2).apiUrl())) {
                 assertDenied(fresh::listNodes);   // a new connection with a newly issued certificate too
             }
-            assertThat(admin.audit(null, "admin").entries()).filteredOn(e -> e.what().equals("revoke-node"))
+            assertThat(cluster.admin().audit(null, "admin").entries()).filteredOn(e -> e.what().equals("revoke-node"))
                     .singleElement().satisfies(e -> {
                         assertThat(e.object()).isEqualTo("revocation/doomed");
                         assertThat(e.who()).isEqualTo(ADMIN);

@@ -14,7 +14,7 @@ import dev.qnf.api.pki.Tls;
 import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.testing.Http;
 import dev.qnf.api.testing.NdjsonReader;
-import dev.qnf.api.testing.SecureCluster;
+import dev.qnf.api.testing.SecureClusterExtension;
 import dev.qnf.api.testing.TestPki;
 import dev.qnf.api.v1.ListNetworksRequest;
 import dev.qnf.api.v1.NetworksGrpc;
@@ -27,17 +27,14 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.StreamObserver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,30 +63,13 @@ class OpenConnectionCredentialsTest {
     /** The recheck runs every second; the rest is slack for a loaded CI machine. */
     private static final Duration PROMPTLY = Duration.ofSeconds(10);
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static SecureCluster cluster;
-    static QnfClient admin;
-
-    @BeforeAll
-    static void start() {
-        pki = TestPki.create(dir);
-        cluster = SecureCluster.startReady(pki, dir, 3, c -> c);
-        admin = cluster.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SecureClusterExtension cluster = SecureClusterExtension.ready();
 
     @Test
     void aCertificateThatExpiresOnOpenConnectionsIsRefusedOnTheirNextRequestAndEndsItsWatches() throws Exception {
-        TlsFiles files = pki.pki().issue(SpiffeId.node(TestPki.TRUST_DOMAIN, "brief"), null, List.of(),
-                SHORT_LIFETIME, dir.resolve("node-brief"));
+        TlsFiles files = cluster.pki().pki().issue(SpiffeId.node(TestPki.TRUST_DOMAIN, "brief"), null, List.of(),
+                SHORT_LIFETIME, cluster.dir().resolve("node-brief"));
         Instant notAfter = files.load().certificate().getNotAfter().toInstant();
         String[] urls = cluster.urls();
         ManagedChannel channel = channel(files, urls[0]);
@@ -154,7 +134,7 @@ class OpenConnectionCredentialsTest {
 
     @Test
     void aRevokedNodesOpenWatchesEndWithinSecondsOnEveryServer() throws Exception {
-        TlsFiles files = pki.node("watched");
+        TlsFiles files = cluster.pki().node("watched");
         String[] urls = cluster.urls();
         try (QnfClient agent = QnfClient.connect(files, urls[1]);
              NdjsonReader restWatch = new NdjsonReader(https(files), urls[2] + "/v1/watch");
@@ -166,7 +146,7 @@ class OpenConnectionCredentialsTest {
             awaitRevision(restWatch, seen);
 
             Instant revoked = Instant.now();
-            admin.revokeNode("watched", null);   // through s1; the watches are on s2 and s3
+            cluster.admin().revokeNode("watched", null);   // through s1; the watches are on s2 and s3
             List<String> took = new ArrayList<>();
 
             Status grpcEnd = grpcWatch.ended.get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
@@ -204,7 +184,7 @@ class OpenConnectionCredentialsTest {
         long revision = 0;
         for (int i = 0; !seen.getAsBoolean(); i++) {
             assertThat(i).as("the watches see one of the writes").isLessThan(20);
-            revision = admin.createNetwork(network(prefix + "-net-" + i, "10." + octet + "." + i + ".0/24"))
+            revision = cluster.admin().createNetwork(network(prefix + "-net-" + i, "10." + octet + "." + i + ".0/24"))
                     .value().revision();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
             while (!seen.getAsBoolean() && System.nanoTime() < deadline) {

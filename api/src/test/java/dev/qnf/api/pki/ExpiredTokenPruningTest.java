@@ -5,15 +5,12 @@ import dev.qnf.api.json.AuditEntryView;
 import dev.qnf.api.json.TokenCreated;
 import dev.qnf.api.json.TokenRequest;
 import dev.qnf.api.json.TokenView;
-import dev.qnf.api.testing.SecureCluster;
+import dev.qnf.api.testing.SecureClusterExtension;
 import dev.qnf.api.testing.TestPki;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,40 +26,23 @@ import static org.awaitility.Awaitility.await;
  */
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ExpiredTokenPruningTest {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static SecureCluster cluster;
-    static QnfClient admin;
-
-    @BeforeAll
-    static void start() {
-        pki = TestPki.create(dir);
-        cluster = SecureCluster.startReady(pki, dir, 3, c -> c);
-        admin = cluster.admin();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SecureClusterExtension cluster = SecureClusterExtension.ready();
 
     @Test
     void anExpiredTokenDisappearsFromEveryReplicaALiveOneStaysAndTheAuditKeepsItsTrail() {
         // 5 s: the first listing below must come before the leader's pruner (every 2 s) can take the token away,
         // which a loaded machine could miss with a 2 s token after the second creation and the listing
-        TokenCreated brief = admin.createToken(new TokenRequest(5L, 1, "node", null));
-        TokenCreated live = admin.createToken(new TokenRequest(3600L, 1, "node", null));
+        TokenCreated brief = cluster.admin().createToken(new TokenRequest(5L, 1, "node", null));
+        TokenCreated live = cluster.admin().createToken(new TokenRequest(3600L, 1, "node", null));
         String briefId = brief.stored().id();
         String liveId = live.stored().id();
-        assertThat(ids(admin)).contains(briefId, liveId);
+        assertThat(ids(cluster.admin())).contains(briefId, liveId);
 
         // every server's own applied state (stale reads: no round through the leader)
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             for (String url : cluster.urls()) {
-                try (QnfClient one = QnfClient.connect(pki.admin(), url)) {
+                try (QnfClient one = QnfClient.connect(cluster.pki().admin(), url)) {
                     assertThat(ids(one)).as(url).doesNotContain(briefId).contains(liveId);
                 }
             }
@@ -71,7 +51,7 @@ class ExpiredTokenPruningTest {
         assertThat(prunedAt).as("not before it expired").isGreaterThanOrEqualTo(brief.stored().expiresAtMillis());
 
         // the trail: the token's creation is kept, and its removal is attributed to the server that proposed it
-        List<AuditEntryView> trail = admin.audit(null, null).entries();
+        List<AuditEntryView> trail = cluster.admin().audit(null, null).entries();
         String key = trail.stream().filter(e -> e.what().equals("create-token") && e.object().endsWith(briefId))
                 .map(AuditEntryView::object).findFirst().orElseThrow();
         assertThat(trail).filteredOn(e -> e.object().equals(key)).extracting(AuditEntryView::what)
@@ -87,8 +67,8 @@ class ExpiredTokenPruningTest {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .untilAsserted(() -> {
                     String[] urls = cluster.urls();
-                    try (QnfClient restarted = QnfClient.connect(pki.admin(), urls[2]);
-                         QnfClient other = QnfClient.connect(pki.admin(), urls[0])) {
+                    try (QnfClient restarted = QnfClient.connect(cluster.pki().admin(), urls[2]);
+                         QnfClient other = QnfClient.connect(cluster.pki().admin(), urls[0])) {
                         assertThat(ids(restarted)).doesNotContain(briefId).contains(liveId);
                         assertThat(restarted.stateHash()).isEqualTo(other.stateHash());
                     }

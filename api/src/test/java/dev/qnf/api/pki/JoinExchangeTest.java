@@ -6,17 +6,13 @@ import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.TokenCreated;
 import dev.qnf.api.json.TokenRequest;
-import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.testing.Ports;
-import dev.qnf.api.testing.SecureCluster;
+import dev.qnf.api.testing.SecureClusterExtension;
 import dev.qnf.api.testing.TestPki;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -25,47 +21,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Join tokens exchanged for certificates on a real 3-server cluster (Raft and API over mTLS), each server with a
  * join port and a copy of the CA.
  */
 class JoinExchangeTest {
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static SecureCluster cluster;
-    static List<QnfServer> servers;
-    static QnfClient admin;
+    /** Without token pruning: the expired-token case needs the token still there, expired (409), not pruned (404). */
+    @RegisterExtension
+    static final SecureClusterExtension cluster = SecureClusterExtension.ready((cluster, c) ->
+            c.withJoinPort("127.0.0.1:" + Ports.free(), cluster.caCopy(c)).withoutTokenPruning());
 
-    @BeforeAll
-    static void start() {
-        pki = TestPki.create(dir);
-        // without token pruning: the expired-token case needs the token still there, expired (409), not pruned (404)
-        cluster = SecureCluster.start(pki, dir, 3, c -> c.withJoinPort("127.0.0.1:" + Ports.free(),
-                pki.pki().copyTo(dir.resolve(c.id() + "-ca")).dir()).withoutTokenPruning());
-        servers = cluster.servers();
-        admin = QnfClient.connect(pki.admin(), servers.get(0).apiUrl());
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.cluster().leader() != null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
+    /** Where a joiner (or another CA) of one test keeps its files. */
+    static Path dir(String name) {
+        return cluster.dir().resolve(name);
     }
 
     static String joinUrl(int i) {
-        return "https://127.0.0.1:" + servers.get(i).joinPort();
+        return "https://127.0.0.1:" + cluster.servers().get(i).joinPort();
     }
 
     static TokenCreated token(long ttlSeconds, int uses) {
-        return admin.createToken(new TokenRequest(ttlSeconds, uses, "node", "lab"));
+        return cluster.admin().createToken(new TokenRequest(ttlSeconds, uses, "node", "lab"));
     }
 
     static void assertRefused(Runnable join, int status) {
@@ -76,17 +53,17 @@ class JoinExchangeTest {
     @Test
     void aNodeJoinsWithATokenAndThenRegistersItself() {
         TokenCreated t = token(600, 1);
-        var files = Joiner.join(joinUrl(1), t.token(), t.caHash(), "joiner-a", dir.resolve("joiner-a"));
+        var files = Joiner.join(joinUrl(1), t.token(), t.caHash(), "joiner-a", dir("joiner-a"));
         Identity identity = files.load();
         assertThat(identity.spiffeId()).isEqualTo(SpiffeId.node(TestPki.TRUST_DOMAIN, "joiner-a"));
         assertThat(identity.role()).isEqualTo(Role.NODE);
-        try (QnfClient node = QnfClient.connect(files, servers.get(2).apiUrl())) {
+        try (QnfClient node = QnfClient.connect(files, cluster.servers().get(2).apiUrl())) {
             assertThat(node.registerNode("joiner-a", new NodeRequest("lab", List.of("10.9.9.9"), null, null))
                     .created()).isTrue();
             assertThatThrownBy(() -> node.registerNode("someone-else", new NodeRequest(null, null, null, null)))
                     .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
         }
-        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+        assertThat(cluster.admin().listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
                 .singleElement().satisfies(v -> {
                     assertThat(v.usesLeft()).isZero();
                     assertThat(v.redeemedBy()).containsExactly("joiner-a");
@@ -95,22 +72,22 @@ class JoinExchangeTest {
 
     @Test
     void aNodeJoinedWithASiteTokenStaysInThatSiteWhoeverWritesItsRecord() {
-        TokenCreated t = admin.createToken(new TokenRequest(600L, 2, "node", "site-b"));
+        TokenCreated t = cluster.admin().createToken(new TokenRequest(600L, 2, "node", "site-b"));
         // a joiner saying it is elsewhere is refused before the token is spent
-        assertThatThrownBy(() -> Joiner.joinNode(joinUrl(0), t.token(), t.caHash(), "b1", "site-a", dir.resolve("b1")))
+        assertThatThrownBy(() -> Joiner.joinNode(joinUrl(0), t.token(), t.caHash(), "b1", "site-a", dir("b1")))
                 .isInstanceOfSatisfying(QnfApiException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("is for site site-b, not site-a");
                 });
-        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+        assertThat(cluster.admin().listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
                 .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(2));
 
-        Joiner.NodeJoined joined = Joiner.joinNode(joinUrl(0), t.token(), t.caHash(), "b1", null, dir.resolve("b1"));
+        Joiner.NodeJoined joined = Joiner.joinNode(joinUrl(0), t.token(), t.caHash(), "b1", null, dir("b1"));
         assertThat(joined.site()).as("the site comes with the certificate").isEqualTo("site-b");
-        try (QnfClient node = QnfClient.connect(joined.files(), servers.get(1).apiUrl())) {
+        try (QnfClient node = QnfClient.connect(joined.files(), cluster.servers().get(1).apiUrl())) {
             assertThat(node.registerNode("b1", new NodeRequest("site-b", List.of("10.9.9.8"), null, null)).created())
                     .isTrue();
-            long revision = admin.getNode("b1").revision();
+            long revision = cluster.admin().getNode("b1").revision();
             for (String elsewhere : new String[]{"site-a", null}) {   // null: the default site
                 assertThatThrownBy(() -> node.registerNode("b1", new NodeRequest(elsewhere, null, null, null)))
                         .isInstanceOfSatisfying(QnfApiException.class, e -> {
@@ -119,24 +96,24 @@ class JoinExchangeTest {
                             assertThat(e.getMessage()).contains("node b1 joined site site-b", "may not register");
                         });
             }
-            assertThat(admin.getNode("b1").site()).isEqualTo("site-b");
-            assertThat(admin.getNode("b1").revision()).as("refusals change nothing").isEqualTo(revision);
+            assertThat(cluster.admin().getNode("b1").site()).isEqualTo("site-b");
+            assertThat(cluster.admin().getNode("b1").revision()).as("refusals change nothing").isEqualTo(revision);
             // deleting its own record does not free it either
             node.removeNode("b1");
             assertThatThrownBy(() -> node.registerNode("b1", new NodeRequest("site-a", null, null, null)))
                     .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
         }
         // the binding is the state's, not the caller's: an admin cannot put the node elsewhere either
-        assertThatThrownBy(() -> admin.registerNode("b1", new NodeRequest("site-a", null, null, null)))
+        assertThatThrownBy(() -> cluster.admin().registerNode("b1", new NodeRequest("site-a", null, null, null)))
                 .isInstanceOfSatisfying(QnfApiException.class, e -> assertThat(e.httpStatus()).isEqualTo(403));
-        assertThat(admin.registerNode("b1", new NodeRequest("site-b", null, null, null)).created()).isTrue();
+        assertThat(cluster.admin().registerNode("b1", new NodeRequest("site-b", null, null, null)).created()).isTrue();
     }
 
     @Test
     void aSingleUseTokenUsedTwiceWorksOnce() {
         TokenCreated t = token(600, 1);
-        Joiner.join(joinUrl(0), t.token(), t.caHash(), "twice-a", dir.resolve("twice-a"));
-        assertRefused(() -> Joiner.join(joinUrl(1), t.token(), t.caHash(), "twice-b", dir.resolve("twice-b")), 409);
+        Joiner.join(joinUrl(0), t.token(), t.caHash(), "twice-a", dir("twice-a"));
+        assertRefused(() -> Joiner.join(joinUrl(1), t.token(), t.caHash(), "twice-b", dir("twice-b")), 409);
     }
 
     @Test
@@ -153,7 +130,7 @@ class JoinExchangeTest {
                 racers.add(CompletableFuture.runAsync(() -> {
                     try {
                         go.await();
-                        Joiner.join(joinUrl(server), t.token(), t.caHash(), name, dir.resolve(name));
+                        Joiner.join(joinUrl(server), t.token(), t.caHash(), name, dir(name));
                         ok.incrementAndGet();
                     } catch (QnfApiException e) {
                         assertThat(e.httpStatus()).isEqualTo(409);
@@ -174,33 +151,33 @@ class JoinExchangeTest {
     void aWrongSecretAnExpiredTokenAndABadRequestAreRefusedAndSpendNothing() throws Exception {
         TokenCreated t = token(600, 1);
         String wrong = t.token().substring(0, 7) + "0000000000000000";
-        assertRefused(() -> Joiner.join(joinUrl(0), wrong, t.caHash(), "wrong", dir.resolve("wrong")), 404);
-        assertRefused(() -> Joiner.join(joinUrl(0), "not-a-token", t.caHash(), "bad", dir.resolve("bad")), 400);
-        assertRefused(() -> Joiner.join(joinUrl(0), t.token(), t.caHash(), "Bad Name", dir.resolve("bad")), 400);
-        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+        assertRefused(() -> Joiner.join(joinUrl(0), wrong, t.caHash(), "wrong", dir("wrong")), 404);
+        assertRefused(() -> Joiner.join(joinUrl(0), "not-a-token", t.caHash(), "bad", dir("bad")), 400);
+        assertRefused(() -> Joiner.join(joinUrl(0), t.token(), t.caHash(), "Bad Name", dir("bad")), 400);
+        assertThat(cluster.admin().listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
                 .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(1));
 
         TokenCreated shortLived = token(1, 1);
         Thread.sleep(1500);   // let it expire (setup, not an assertion on timing)
         assertRefused(() -> Joiner.join(joinUrl(0), shortLived.token(), shortLived.caHash(), "late",
-                dir.resolve("late")), 409);
+                dir("late")), 409);
     }
 
     @Test
     void aJoinerRefusesAServerOfAnotherCaBeforeSendingTheToken() {
         TokenCreated t = token(600, 1);
-        String otherPin = CaPin.of(TestPki.create(dir.resolve("other")).pki().ca().certificate());
-        assertThatThrownBy(() -> Joiner.join(joinUrl(0), t.token(), otherPin, "pinned", dir.resolve("pinned")))
+        String otherPin = CaPin.of(TestPki.create(dir("other")).pki().ca().certificate());
+        assertThatThrownBy(() -> Joiner.join(joinUrl(0), t.token(), otherPin, "pinned", dir("pinned")))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("refusing to send the token");
-        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+        assertThat(cluster.admin().listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
                 .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(1));
     }
 
     @Test
     void aServerTokenMakesNoAgentAndAServerJoinReceivesTheCaSealedForIt() throws Exception {
-        TokenCreated t = admin.createToken(new TokenRequest(600L, 1, "server", null));
+        TokenCreated t = cluster.admin().createToken(new TokenRequest(600L, 1, "server", null));
         // an agent (asking for a node certificate) with a server token: refused, and the token stays unspent
-        assertRefused(() -> Joiner.join(joinUrl(0), t.token(), t.caHash(), "sneaky", dir.resolve("sneaky")), 409);
+        assertRefused(() -> Joiner.join(joinUrl(0), t.token(), t.caHash(), "sneaky", dir("sneaky")), 409);
         // a role that is no role is a 400 before anything is spent
         var http = java.net.http.HttpClient.newBuilder().sslContext(insecure()).build();
         String body = "{\"token\":\"" + t.token() + "\",\"name\":\"x1\",\"csr\":"
@@ -211,16 +188,16 @@ class JoinExchangeTest {
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
-        assertThat(admin.listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
+        assertThat(cluster.admin().listTokens().tokens()).filteredOn(v -> t.token().startsWith(v.id()))
                 .singleElement().satisfies(v -> assertThat(v.usesLeft()).isEqualTo(1));
 
-        Joiner.ServerJoined joined = Joiner.joinServer(joinUrl(2), t.token(), t.caHash(), "s9", dir.resolve("s9"),
+        Joiner.ServerJoined joined = Joiner.joinServer(joinUrl(2), t.token(), t.caHash(), "s9", dir("s9"),
                 CaPassphrase.none());
         assertThat(joined.identity().load().spiffeId()).isEqualTo(SpiffeId.server(TestPki.TRUST_DOMAIN, "s9"));
-        assertThat(joined.ca().ca().certificate()).isEqualTo(pki.pki().ca().certificate());
-        assertThat(CertificateAuthority.keyMatches(pki.pki().ca().certificate(),
-                ClusterPki.load(dir.resolve("s9/ca")).ca().privateKey())).isTrue();
-        assertThat(joined.apiUrl()).isEqualTo(servers.get(2).apiUrl());
+        assertThat(joined.ca().ca().certificate()).isEqualTo(cluster.pki().pki().ca().certificate());
+        assertThat(CertificateAuthority.keyMatches(cluster.pki().pki().ca().certificate(),
+                ClusterPki.load(dir("s9/ca")).ca().privateKey())).isTrue();
+        assertThat(joined.apiUrl()).isEqualTo(cluster.servers().get(2).apiUrl());
     }
 
     @Test

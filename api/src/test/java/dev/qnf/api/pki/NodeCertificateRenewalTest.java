@@ -5,20 +5,17 @@ import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.RenewedCertificate;
-import dev.qnf.api.testing.SecureCluster;
+import dev.qnf.api.testing.SecureClusterExtension;
 import dev.qnf.api.testing.TestPki;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import javax.security.auth.x500.X500Principal;
 import java.math.BigInteger;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.PublicKey;
@@ -45,39 +42,18 @@ import static org.awaitility.Awaitility.await;
 class NodeCertificateRenewalTest {
     private static final Duration LIFETIME = Duration.ofSeconds(20);
 
-    @TempDir
-    static Path dir;
-    static TestPki pki;
-    static SecureCluster cluster;
-    static QnfClient admin;
-
-    @BeforeAll
-    static void start() {
-        pki = TestPki.create(dir);
-        // s1 holds no CA key: it answers renewals FAILED_PRECONDITION and clients go on to another server
-        cluster = SecureCluster.start(pki, dir, 3, c -> c.id().equals("s1") ? c
-                : c.withCa(pki.pki().copyTo(dir.resolve(c.id() + "-ca")).dir()));
-        admin = QnfClient.connect(pki.admin(), urls());
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> admin.readiness().ready());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    /** s1 holds no CA key: it answers renewals FAILED_PRECONDITION and clients go on to another server. */
+    @RegisterExtension
+    static final SecureClusterExtension cluster = SecureClusterExtension.ready((cluster, c) -> c.id().equals("s1") ? c
+            : c.withCa(cluster.caCopy(c)));
 
     static String[] urls() {
         return cluster.urls();
     }
 
     static TlsFiles shortLivedNode(String name) {
-        return pki.pki().issue(SpiffeId.node(TestPki.TRUST_DOMAIN, name), null, List.of(), LIFETIME,
-                dir.resolve("node-" + name));
+        return cluster.pki().pki().issue(SpiffeId.node(TestPki.TRUST_DOMAIN, name), null, List.of(), LIFETIME,
+                cluster.dir().resolve("node-" + name));
     }
 
     @Test
@@ -131,7 +107,7 @@ class NodeCertificateRenewalTest {
 
     @Test
     void theIdentityComesFromTheCallersCertificateNeverFromTheRequest() throws Exception {
-        TlsFiles viewer = pki.user("vic", Role.VIEWER);
+        TlsFiles viewer = cluster.pki().user("vic", Role.VIEWER);
         KeyPair keys = CertificateAuthority.newKeyPair();
         // a request that asks to be an admin named root: only its public key is used
         String csr = Pem.encode(new JcaPKCS10CertificationRequestBuilder(new X500Principal("CN=root,O=admin"),
@@ -146,7 +122,7 @@ class NodeCertificateRenewalTest {
 
             assertRefused(() -> c.renewCertificate("not a request"), 400, "INVALID_ARGUMENT");
         }
-        try (QnfClient onlyS1 = QnfClient.connect(pki.node("no-ca-here"), urls()[0])) {
+        try (QnfClient onlyS1 = QnfClient.connect(cluster.pki().node("no-ca-here"), urls()[0])) {
             assertRefused(() -> onlyS1.renewCertificate(Pem.certificateRequest(keys)), 409, "FAILED_PRECONDITION");
         }
     }
@@ -159,7 +135,7 @@ class NodeCertificateRenewalTest {
             // renewal works before the revocation
             before = CertificateRenewer.renew(node, files).certificate().getSerialNumber();
         }
-        assertThat(admin.revokeNode("revoked-renewal", null).created()).isTrue();
+        assertThat(cluster.admin().revokeNode("revoked-renewal", null).created()).isTrue();
         // at once, without waiting for any server to apply it: the renewal reads revocations linearizably
         for (int i = 1; i < 3; i++) {
             try (QnfClient node = QnfClient.connect(files, urls()[i])) {

@@ -5,15 +5,12 @@ import dev.qnf.api.server.ServerConfig;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
 
@@ -77,7 +74,7 @@ public final class ReplicaServers {
         @Override
         public void close() {
             stop();
-            delete(config.dataDir());
+            TempDirs.delete(config.dataDir());
         }
     }
 
@@ -128,18 +125,6 @@ public final class ReplicaServers {
     }
 
     private static Path tempDir(String id) {
-        try {
-            return Files.createTempDirectory("qnf-api-" + id + "-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort
-        }
+        return TempDirs.create("qnf-api-" + id + "-");
     }
 }
