@@ -36,6 +36,8 @@ public final class Authorizer {
             Map.entry("GET /v1/tokens", Permission.SECURITY),
             Map.entry("DELETE /v1/tokens/:id", Permission.SECURITY),
             Map.entry("POST /v1/nodes/:name/revoke", Permission.SECURITY),
+            Map.entry("POST /v1/ca/rotate", Permission.SECURITY),
+            Map.entry("POST /v1/ca/retire-old", Permission.SECURITY),
             Map.entry("GET /v1/audit", Permission.AUDIT),
             Map.entry("qnf.v1.Policies/Explain", Permission.READ),
             Map.entry("POST /v1/certificates/renew", Permission.RENEW));

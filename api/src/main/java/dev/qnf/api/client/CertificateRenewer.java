@@ -87,7 +87,8 @@ public final class CertificateRenewer implements AutoCloseable {
             throw new IllegalStateException("the server answered a certificate for " + SpiffeId.of(cert) + ", not "
                     + current.spiffeId());
         }
-        Identity renewed = new Identity(keys.getPrivate(), List.of(cert), bundle);
+        // the whole chain: during a CA rotation the cross-certificate follows the leaf (docs/security.md)
+        Identity renewed = new Identity(keys.getPrivate(), certs, bundle);
         files.write(renewed);
         return renewed;
     }

@@ -70,7 +70,7 @@ public final class Joiner {
                 Pem.certificateRequest(keys), "node", site));
         X509Certificate cert = certificateFor(joined, keys);
         TlsFiles files = TlsFiles.in(dir);
-        files.write(new Identity(keys.getPrivate(), List.of(cert), Pem.decodeCertificates(joined.bundle())));
+        files.write(new Identity(keys.getPrivate(), chainOf(joined, cert), Pem.decodeCertificates(joined.bundle())));
         return new NodeJoined(files, joined.site());
     }
 
@@ -112,7 +112,7 @@ public final class Joiner {
         }
         ClusterPki ca = ClusterPki.install(pkiDir.resolve("ca"), caCert, caKey, bundle, passphrase, Clock.systemUTC());
         TlsFiles files = TlsFiles.in(pkiDir);
-        files.write(new Identity(keys.getPrivate(), List.of(cert), bundle));
+        files.write(new Identity(keys.getPrivate(), chainOf(joined, cert), bundle));
         return new ServerJoined(files, ca, apiUrl(joinUrl, pinned.api()));
     }
 
@@ -160,6 +160,15 @@ public final class Joiner {
             throw new IllegalStateException("the server answered a certificate for another key");
         }
         return cert;
+    }
+
+    /** {@code cert} and what followed it in the answer (during a CA rotation, the cross-certificate). */
+    private static List<X509Certificate> chainOf(JoinResponse joined, X509Certificate cert) {
+        List<X509Certificate> all = Pem.decodeCertificates(joined.certificate());
+        List<X509Certificate> chain = new java.util.ArrayList<>();
+        chain.add(cert);
+        chain.addAll(all.subList(1, all.size()));
+        return chain;
     }
 
     /** The CA of {@code bundle} that signed {@code cert}. */

@@ -26,6 +26,8 @@ import dev.qnf.api.json.PolicyList;
 import dev.qnf.api.json.PolicyView;
 import dev.qnf.api.json.Readiness;
 import dev.qnf.api.json.RenewRequest;
+import dev.qnf.api.json.CaView;
+import dev.qnf.api.json.RetireRequest;
 import dev.qnf.api.json.RenewedCertificate;
 import dev.qnf.api.json.SnapshotView;
 import dev.qnf.api.json.StateHashView;
@@ -251,6 +253,27 @@ public final class QnfClient implements AutoCloseable {
             throw Transport.error(r.statusCode(), r.body());
         }
         return read(r.body(), Json.lenient().constructType(RenewedCertificate.class), r.statusCode());
+    }
+
+    // ------------------------------------------------------------------ cluster CA
+
+    /** {@code GET /v1/ca}: the trust bundle, the signer and the last rotation. */
+    public CaView caStatus() {
+        return get("/v1/ca", CaView.class);
+    }
+
+    /**
+     * {@code POST /v1/ca/rotate}: a new cluster CA, cross-signed by the current one, trusted next to it. A server
+     * without the CA key answers 409 FAILED_PRECONDITION and the next is asked (as for renewal).
+     */
+    public Written<CaView> rotateCa() {
+        return written(transport.send("POST", "/v1/ca/rotate", null, answer -> answer.statusCode() == 409
+                && "FAILED_PRECONDITION".equals(Transport.error(409, answer.body()).code())), CaView.class);
+    }
+
+    /** {@code POST /v1/ca/retire-old}: stop trusting the CA the last rotation replaced. */
+    public CaView retireOldCa(boolean force) {
+        return call("POST", "/v1/ca/retire-old", new RetireRequest(force), CaView.class);
     }
 
     // ------------------------------------------------------------------ audit

@@ -37,7 +37,16 @@ public final class CaCache {
         List<Object> stamps = stamps();
         Loaded current = loaded;
         if (current == null || !current.stamps().equals(stamps)) {
-            current = new Loaded(stamps, ClusterPki.load(dir, Clock.systemUTC(), passphrase));
+            ClusterPki pki;
+            try {
+                pki = ClusterPki.load(dir, Clock.systemUTC(), passphrase);
+            } catch (IllegalStateException midRotation) {
+                if (current == null) {
+                    throw midRotation;
+                }
+                return current.pki();   // a rotation is being installed: the last CA until its files are all written
+            }
+            current = new Loaded(stamps, pki);
             loaded = current;
         }
         return current.pki();
@@ -46,7 +55,8 @@ public final class CaCache {
     /** Per file its inode and modification time: files are replaced by a rename (a new inode) when rewritten. */
     private List<Object> stamps() {
         List<Object> stamps = new ArrayList<>();
-        for (String name : List.of(ClusterPki.CA_CERT, ClusterPki.CA_KEY, TlsFiles.BUNDLE)) {
+        for (String name : List.of(ClusterPki.CA_CERT, ClusterPki.CA_KEY, TlsFiles.BUNDLE,
+                ClusterPki.CA_CROSS)) {
             Path file = dir.resolve(name);
             try {
                 if (Files.exists(file)) {

@@ -32,6 +32,8 @@ import java.util.Base64;
  */
 public final class CaKeyEnvelope {
     private static final String VERSION = "qnf-ca-key-v1";
+    /** A rotation's new CA key sealed under the old CA key (see {@link #sealUnder}); same scheme, own label. */
+    private static final String ROTATION = "qnf-ca-rotation-v1";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
@@ -46,12 +48,16 @@ public final class CaKeyEnvelope {
 
     /** Seals {@code key} for whoever holds {@code secret}; {@code context} binds it to one token and joiner. */
     public static String seal(PrivateKey key, String secret, String context) {
+        return seal(key, secret.getBytes(StandardCharsets.UTF_8), VERSION, context);
+    }
+
+    private static String seal(PrivateKey key, byte[] secret, String version, String context) {
         byte[] salt = random(16);
         byte[] nonce = random(12);
         byte[] plain = key.getEncoded();
         try {
-            byte[] sealed = cipher(Cipher.ENCRYPT_MODE, secret, salt, nonce, context).doFinal(plain);
-            return VERSION + "." + B64.encodeToString(salt) + "." + B64.encodeToString(nonce) + "."
+            byte[] sealed = cipher(Cipher.ENCRYPT_MODE, secret, version, salt, nonce, context).doFinal(plain);
+            return version + "." + B64.encodeToString(salt) + "." + B64.encodeToString(nonce) + "."
                     + B64.encodeToString(sealed);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot seal the CA key", e);
@@ -60,19 +66,61 @@ public final class CaKeyEnvelope {
         }
     }
 
+    /**
+     * Seals {@code key} (a new CA's, at a rotation) under a key derived from the private key {@code under} (the CA
+     * it replaces): whoever holds the old CA key can open it, nobody else. {@code context} names the new CA (its
+     * pin), so an envelope opens only as the key of that CA.
+     */
+    public static String sealUnder(PrivateKey key, PrivateKey under, String context) {
+        byte[] secret = secretOf(under);
+        try {
+            return seal(key, secret, ROTATION, context);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /** The key {@link #sealUnder} sealed; {@link CaKeyException} if {@code under} or the context is not its. */
+    public static PrivateKey openUnder(String envelope, PrivateKey under, String context) {
+        byte[] secret = secretOf(under);
+        try {
+            return open(envelope, secret, ROTATION, context, "this CA key");
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
+    }
+
+    /**
+     * The secret of a private key, the same however the key was stored (SEC1 or PKCS#8, plain or encrypted): an EC
+     * key's scalar, else its PKCS#8 encoding.
+     */
+    private static byte[] secretOf(PrivateKey key) {
+        if (key instanceof java.security.interfaces.ECPrivateKey ec) {
+            byte[] s = ec.getS().toByteArray();
+            byte[] fixed = new byte[Math.max(32, s.length)];
+            System.arraycopy(s, 0, fixed, fixed.length - s.length, s.length);
+            return fixed;
+        }
+        return key.getEncoded();
+    }
+
     /** The key sealed in {@code envelope}; {@link CaKeyException} if it is malformed or not for this secret/context. */
     public static PrivateKey open(String envelope, String secret, String context) {
+        return open(envelope, secret.getBytes(StandardCharsets.UTF_8), VERSION, context, "this token");
+    }
+
+    private static PrivateKey open(String envelope, byte[] secret, String version, String context, String opener) {
         String[] parts = envelope == null ? new String[0] : envelope.split("\\.");
-        if (parts.length != 4 || !parts[0].equals(VERSION)) {
-            throw new CaKeyException("the CA key received is not a " + VERSION + " envelope");
+        if (parts.length != 4 || !parts[0].equals(version)) {
+            throw new CaKeyException("the CA key received is not a " + version + " envelope");
         }
         byte[] plain = null;
         try {
-            plain = cipher(Cipher.DECRYPT_MODE, secret, B64D.decode(parts[1]), B64D.decode(parts[2]), context)
+            plain = cipher(Cipher.DECRYPT_MODE, secret, version, B64D.decode(parts[1]), B64D.decode(parts[2]), context)
                     .doFinal(B64D.decode(parts[3]));
             return new JcaPEMKeyConverter().getPrivateKey(PrivateKeyInfo.getInstance(plain));
         } catch (AEADBadTagException e) {
-            throw new CaKeyException("the CA key received does not open with this token (not sealed for it)");
+            throw new CaKeyException("the CA key received does not open with " + opener + " (not sealed for it)");
         } catch (GeneralSecurityException | IllegalArgumentException | java.io.IOException e) {
             throw new CaKeyException("the CA key received is unusable: " + e.getClass().getSimpleName());
         } finally {
@@ -82,13 +130,12 @@ public final class CaKeyEnvelope {
         }
     }
 
-    private static Cipher cipher(int mode, String secret, byte[] salt, byte[] nonce, String context)
+    private static Cipher cipher(int mode, byte[] ikm, String version, byte[] salt, byte[] nonce, String context)
             throws GeneralSecurityException {
         if (salt.length != 16 || nonce.length != 12) {
             throw new IllegalArgumentException("salt or nonce of the wrong length");
         }
-        byte[] info = (VERSION + " " + context).getBytes(StandardCharsets.UTF_8);
-        byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
+        byte[] info = (version + " " + context).getBytes(StandardCharsets.UTF_8);
         byte[] key = new byte[32];
         HKDFBytesGenerator hkdf = new HKDFBytesGenerator(new SHA256Digest());
         hkdf.init(new HKDFParameters(ikm, salt, info));
@@ -100,7 +147,6 @@ public final class CaKeyEnvelope {
             return cipher;
         } finally {
             Arrays.fill(key, (byte) 0);
-            Arrays.fill(ikm, (byte) 0);
         }
     }
 

@@ -67,7 +67,8 @@ public final class CertificateAuthority {
         KeyPair keys = newKeyPair();
         Instant now = clock.instant();
         X500Name name = new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, "qnf")
-                .addRDN(BCStyle.CN, "qnf cluster CA " + trustDomain + " " + now.getEpochSecond()).build();
+                .addRDN(BCStyle.CN, "qnf cluster CA " + trustDomain + " " + now.getEpochSecond() + " "
+                        + Long.toHexString(RANDOM.nextInt() & 0xffffffffL)).build();   // distinct even within a second
         try {
             JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, serial(), Date.from(now.minus(BACKDATE)),
@@ -80,6 +81,35 @@ public final class CertificateAuthority {
             return new CertificateAuthority(trustDomain, keys, sign(b, keys), clock);
         } catch (GeneralSecurityException | java.io.IOException e) {
             throw new IllegalStateException("cannot create the cluster CA", e);
+        }
+    }
+
+    /**
+     * {@code other} (a newer CA of the same cluster) signed by this CA: the same subject, public key and CA
+     * extensions, issued by this CA and valid no longer than either. A holder that trusts only this CA accepts a leaf
+     * of {@code other} that carries it (leaf, cross-certificate, this CA as the anchor): the overlap of a rotation.
+     */
+    public X509Certificate crossSign(X509Certificate other) {
+        Instant now = clock.instant();
+        Instant notAfter = other.getNotAfter().toInstant();
+        if (notAfter.isAfter(certificate.getNotAfter().toInstant())) {
+            notAfter = certificate.getNotAfter().toInstant();
+        }
+        try {
+            JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+            X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(certificate, serial(),
+                    Date.from(now.minus(BACKDATE)), Date.from(notAfter),
+                    X500Name.getInstance(other.getSubjectX500Principal().getEncoded()), other.getPublicKey())
+                    .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+                    .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+                    .addExtension(Extension.subjectKeyIdentifier, false,
+                            ext.createSubjectKeyIdentifier(other.getPublicKey()))
+                    .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(certificate))
+                    .addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                            new GeneralName(GeneralName.uniformResourceIdentifier, "spiffe://" + trustDomainOf(other))));
+            return sign(b, keys);
+        } catch (GeneralSecurityException | java.io.IOException e) {
+            throw new IllegalStateException("cannot cross-sign " + other.getSubjectX500Principal(), e);
         }
     }
 

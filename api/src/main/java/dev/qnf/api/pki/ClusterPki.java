@@ -24,15 +24,24 @@ public final class ClusterPki {
     public static final String DEFAULT_TRUST_DOMAIN = "qnf.local";
     public static final String CA_CERT = "ca.pem";
     public static final String CA_KEY = "ca.key";
+    /**
+     * During a rotation's overlap: this CA cross-signed by the CA it replaced, attached to every leaf issued here so
+     * that holders trusting only the old CA accept it (absent otherwise).
+     */
+    public static final String CA_CROSS = "cross.pem";
 
     private final Path dir;
     private final CertificateAuthority ca;
     private final List<X509Certificate> bundle;
+    /** What follows every leaf issued here in its chain: the cross-certificate during a rotation, else nothing. */
+    private final List<X509Certificate> intermediates;
 
-    private ClusterPki(Path dir, CertificateAuthority ca, List<X509Certificate> bundle) {
+    private ClusterPki(Path dir, CertificateAuthority ca, List<X509Certificate> bundle,
+                       List<X509Certificate> intermediates) {
         this.dir = dir;
         this.ca = ca;
         this.bundle = List.copyOf(bundle);
+        this.intermediates = List.copyOf(intermediates);
     }
 
     /** Creates a new CA in {@code dir} (which must not hold one yet). */
@@ -63,7 +72,42 @@ public final class ClusterPki {
         writeKey(dir.resolve(CA_KEY), key, passphrase);
         Pem.writeCertificates(dir.resolve(CA_CERT), List.of(caCert));
         Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), bundle);
-        return new ClusterPki(dir, ca, bundle);
+        return new ClusterPki(dir, ca, bundle, List.of());
+    }
+
+    /**
+     * Installs the CA a rotation made (see {@link CaRotationPlan}): {@code crossSigned} (null once the old CA is
+     * retired) first, then bundle, key and certificate, so that a reader between the writes sees a key that does not
+     * match the certificate (which {@link #load} refuses and {@link CaCache} outlasts), never a wrong chain.
+     */
+    public static ClusterPki installRotated(Path dir, X509Certificate caCert, java.security.PrivateKey key,
+                                            X509Certificate crossSigned, List<X509Certificate> bundle,
+                                            CaPassphrase passphrase, Clock clock) {
+        CertificateAuthority ca = CertificateAuthority.of(caCert, key, clock);
+        writeCross(dir, crossSigned);
+        Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), bundle);
+        writeKey(dir.resolve(CA_KEY), key, passphrase);
+        Pem.writeCertificates(dir.resolve(CA_CERT), List.of(caCert));
+        return new ClusterPki(dir, ca, bundle, crossSigned == null ? List.of() : List.of(crossSigned));
+    }
+
+    /** Rewrites bundle and cross-certificate (null: none) of the CA in {@code dir}, e.g. once the old CA retires. */
+    public ClusterPki withTrust(List<X509Certificate> newBundle, X509Certificate crossSigned) {
+        writeCross(dir, crossSigned);
+        Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), newBundle);
+        return new ClusterPki(dir, ca, newBundle, crossSigned == null ? List.of() : List.of(crossSigned));
+    }
+
+    private static void writeCross(Path dir, X509Certificate crossSigned) {
+        try {
+            if (crossSigned == null) {
+                Files.deleteIfExists(dir.resolve(CA_CROSS));
+            } else {
+                Pem.writeCertificates(dir.resolve(CA_CROSS), List.of(crossSigned));
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot update " + dir.resolve(CA_CROSS), e);
+        }
     }
 
     private static void writeKey(Path file, java.security.PrivateKey key, CaPassphrase passphrase) {
@@ -104,14 +148,25 @@ public final class ClusterPki {
         return load(dir, clock, CaPassphrase.none());
     }
 
-    /** Loads the CA; an encrypted key needs its passphrase, else (or with a wrong one) {@link CaKeyException}. */
+    /**
+     * Loads the CA; an encrypted key needs its passphrase, else (or with a wrong one) {@link CaKeyException}. A key
+     * that does not belong to the certificate (a rotation being installed this very moment) is an
+     * {@link IllegalStateException}; a cross-certificate for another key is ignored.
+     */
     public static ClusterPki load(Path dir, Clock clock, CaPassphrase passphrase) {
         X509Certificate cert = Pem.readCertificates(dir.resolve(CA_CERT)).get(0);
-        CertificateAuthority ca = CertificateAuthority.of(cert, Pem.readPrivateKey(dir.resolve(CA_KEY), passphrase),
-                clock);
+        java.security.PrivateKey key = Pem.readPrivateKey(dir.resolve(CA_KEY), passphrase);
+        if (!CertificateAuthority.keyMatches(cert, key)) {
+            throw new IllegalStateException("the CA key in " + dir + " does not belong to its certificate (being "
+                    + "rotated?)");
+        }
+        CertificateAuthority ca = CertificateAuthority.of(cert, key, clock);
         Path bundleFile = dir.resolve(TlsFiles.BUNDLE);
         List<X509Certificate> bundle = Files.isRegularFile(bundleFile) ? Pem.readCertificates(bundleFile) : List.of(cert);
-        return new ClusterPki(dir, ca, bundle);
+        Path crossFile = dir.resolve(CA_CROSS);
+        List<X509Certificate> cross = Files.isRegularFile(crossFile) ? Pem.readCertificates(crossFile).stream()
+                .filter(c -> c.getPublicKey().equals(cert.getPublicKey())).toList() : List.of();
+        return new ClusterPki(dir, ca, bundle, cross);
     }
 
     public Path dir() {
@@ -130,9 +185,31 @@ public final class ClusterPki {
         return bundle;
     }
 
+    /** What follows a leaf issued here in its chain: during a rotation the cross-certificate, else nothing. */
+    public List<X509Certificate> intermediates() {
+        return intermediates;
+    }
+
+    /** {@code leaf} followed by {@link #intermediates}: the chain a holder presents. */
+    public List<X509Certificate> chain(X509Certificate leaf) {
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(leaf);
+        chain.addAll(intermediates);
+        return chain;
+    }
+
+    /**
+     * The key of the CA this one replaces, as a rotation sealed it under this CA's key (see
+     * {@link CaKeyEnvelope#sealUnder}); {@link CaKeyException} if it was sealed under another key.
+     */
+    public java.security.PrivateKey openSealedUnderThisCa(String envelope, String context) {
+        return CaKeyEnvelope.openUnder(envelope, ca.privateKey(), context);
+    }
+
     /** This CA signing with a different clock (tests: certificates that are already expired). */
     public ClusterPki withClock(Clock clock) {
-        return new ClusterPki(dir, CertificateAuthority.of(ca.certificate(), ca.privateKey(), clock), bundle);
+        return new ClusterPki(dir, CertificateAuthority.of(ca.certificate(), ca.privateKey(), clock), bundle,
+                intermediates);
     }
 
     /**
@@ -143,7 +220,8 @@ public final class ClusterPki {
         Pem.writePrivateKey(other.resolve(CA_KEY), ca.privateKey());
         Pem.writeCertificates(other.resolve(CA_CERT), List.of(ca.certificate()));
         Pem.writeCertificates(other.resolve(TlsFiles.BUNDLE), bundle);
-        return new ClusterPki(other, ca, bundle);
+        writeCross(other, intermediates.isEmpty() ? null : intermediates.get(0));
+        return new ClusterPki(other, ca, bundle, intermediates);
     }
 
     /** Trusts the CAs of {@code others} as well (rotation: the overlap during which both CAs are accepted). */
@@ -155,7 +233,7 @@ public final class ClusterPki {
             }
         }
         Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), merged);
-        return new ClusterPki(dir, ca, merged);
+        return new ClusterPki(dir, ca, merged, intermediates);
     }
 
     public TlsFiles issueServer(String id, Path out, List<String> hosts) {
@@ -184,6 +262,6 @@ public final class ClusterPki {
     public Identity issue(SpiffeId id, Role role, List<String> hosts, Duration lifetime) {
         KeyPair keys = CertificateAuthority.newKeyPair();
         X509Certificate cert = ca.issue(id, keys.getPublic(), role, hosts, lifetime);
-        return new Identity(keys.getPrivate(), List.of(cert), bundle);
+        return new Identity(keys.getPrivate(), chain(cert), bundle);
     }
 }

@@ -36,16 +36,7 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
         if (chain == null || chain.length == 0) {
             throw new CertificateException("no peer certificate");
         }
-        try {
-            Set<TrustAnchor> anchors = bundle.stream().map(ca -> new TrustAnchor(ca, null)).collect(Collectors.toSet());
-            PKIXParameters params = new PKIXParameters(anchors);
-            params.setRevocationEnabled(false);   // revocation is QNF's replicated revocation list, checked per request
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(List.of(chain)), params);
-        } catch (GeneralSecurityException e) {
-            throw new CertificateException("peer certificate " + chain[0].getSubjectX500Principal()
-                    + " is not valid for this cluster: " + e.getMessage(), e);
-        }
+        validateSomePrefix(chain, bundle);
         SpiffeId id;
         try {
             id = SpiffeId.of(chain[0]);
@@ -60,6 +51,38 @@ public final class SpiffeTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException(id + " is not a " + acceptedPeers + " identity");
         }
         return id;
+    }
+
+    /**
+     * PKIX-validates the whole chain, else ever shorter prefixes of it, down to the leaf alone: accepted if any
+     * validates to a CA of the bundle. During a CA rotation leaves carry [leaf, new CA cross-signed by the old]: a
+     * holder that trusts only the old CA validates the whole chain; one that already trusts only the new CA (the
+     * old retired) validates the leaf alone, the cross-certificate being issued by a CA it no longer trusts.
+     */
+    private static void validateSomePrefix(X509Certificate[] chain, List<X509Certificate> bundle)
+            throws CertificateException {
+        GeneralSecurityException first = null;
+        try {
+            Set<TrustAnchor> anchors = bundle.stream().map(ca -> new TrustAnchor(ca, null)).collect(Collectors.toSet());
+            PKIXParameters params = new PKIXParameters(anchors);
+            params.setRevocationEnabled(false);   // revocation is QNF's replicated revocation list, checked per request
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+            for (int length = chain.length; length >= 1; length--) {
+                try {
+                    validator.validate(factory.generateCertPath(List.of(chain).subList(0, length)), params);
+                    return;
+                } catch (java.security.cert.CertPathValidatorException e) {
+                    if (first == null) {
+                        first = e;
+                    }
+                }
+            }
+        } catch (GeneralSecurityException e) {
+            first = e;
+        }
+        throw new CertificateException("peer certificate " + chain[0].getSubjectX500Principal()
+                + " is not valid for this cluster: " + first.getMessage(), first);
     }
 
     private void check(X509Certificate[] chain) throws CertificateException {

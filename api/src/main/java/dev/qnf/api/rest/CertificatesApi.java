@@ -33,7 +33,7 @@ public final class CertificatesApi {
     public CompletableFuture<HttpResponse> renew(ServiceRequestContext ctx, AggregatedHttpRequest req) {
         RenewRequest r = RestBodies.read(req, RenewRequest.class);
         return renewal.renew(presented(ctx), r.csr()).thenApply(renewed -> RestBodies.ok(new RenewedCertificate(
-                Pem.encodeCertificates(List.of(renewed.certificate())), Pem.encodeCertificates(renewed.bundle()),
+                Pem.encodeCertificates(renewed.chain()), Pem.encodeCertificates(renewed.bundle()),
                 renewed.id().toString(), renewed.certificate().getNotAfter().toInstant().toString())));
     }
 

@@ -45,7 +45,7 @@ public final class JoinApi {
     public CompletableFuture<HttpResponse> join(AggregatedHttpRequest req) {
         JoinRequest r = RestBodies.read(req, JoinRequest.class);
         return exchange.join(r.token(), r.name(), r.csr(), JoinExchange.askedRole(r.role()), r.site()).thenApply(j ->
-                RestBodies.written(true, new JoinResponse(Pem.encodeCertificates(List.of(j.certificate())),
+                RestBodies.written(true, new JoinResponse(Pem.encodeCertificates(j.chain()),
                         Pem.encodeCertificates(j.bundle()), j.id().toString(), j.token().site(), j.caKey())));
     }
 }

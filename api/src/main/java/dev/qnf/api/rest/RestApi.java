@@ -4,6 +4,7 @@ import com.linecorp.armeria.server.ServerBuilder;
 import dev.qnf.api.auth.AccessControl;
 import dev.qnf.api.auth.NodeRestriction;
 import dev.qnf.api.auth.RestAuthDecorator;
+import dev.qnf.api.service.CaRotations;
 import dev.qnf.api.service.CertificateRenewal;
 import dev.qnf.api.service.ClusterService;
 import dev.qnf.api.service.FabricService;
@@ -30,6 +31,14 @@ public final class RestApi {
     /** {@code renewal} renews callers' certificates ({@code POST /v1/certificates/renew}). */
     public static void install(ServerBuilder sb, FabricService fabric, ClusterService cluster, AccessControl access,
                                java.util.function.Supplier<String> caPin, CertificateRenewal renewal) {
+        install(sb, fabric, cluster, access, caPin, renewal, new CaRotations(fabric, null, null,
+                java.util.List::of, Clock.systemUTC()));
+    }
+
+    /** {@code rotations} answers {@code /v1/ca} (status, rotation, retirement of the old CA). */
+    public static void install(ServerBuilder sb, FabricService fabric, ClusterService cluster, AccessControl access,
+                               java.util.function.Supplier<String> caPin, CertificateRenewal renewal,
+                               CaRotations rotations) {
         RestErrors errors = new RestErrors();
         RestAuthDecorator auth = new RestAuthDecorator(access);
         NodeRestriction nodes = new NodeRestriction((network, endpoint) -> fabric.allocations(network, true)
@@ -37,7 +46,7 @@ public final class RestApi {
                         .filter(a -> a.id().equals(endpoint)).map(Endpoint::node).findFirst()));
         for (Object resource : new Object[]{new NetworksApi(fabric), new NodesApi(fabric), new ClusterApi(cluster),
                 new WatchApi(fabric, access), new PoliciesApi(fabric), new TokensApi(fabric, caPin), new AuditApi(fabric),
-                new CertificatesApi(renewal)}) {
+                new CertificatesApi(renewal), new CaApi(rotations)}) {
             // authentication and role first (outer), then the node restriction, which needs the caller
             sb.annotatedService().exceptionHandlers(errors)
                     .decorator(service -> service.decorate(nodes).decorate(auth)).build(resource);

@@ -111,6 +111,11 @@ public final class Views {
             view = audit(a);
         } else if (r instanceof Revocation v) {
             view = revocation(v, null);
+        } else if (r instanceof dev.qnf.fabric.model.CaRotation c) {
+            // never the sealed key, nor the certificates: who watches learns what changed, GET /v1/ca the rest
+            view = java.util.Map.of("signer", c.signerPin(), "previous", c.previousPin(),
+                    "rotatedAt", Instant.ofEpochMilli(c.rotatedAtMillis()).toString(),
+                    "retired", c.retired());
         } else if (r instanceof SiteBinding s) {
             view = new SiteBindingView(s.node(), s.site(), s.token());
         } else {

@@ -18,6 +18,7 @@ import dev.qnf.api.metrics.FabricMetrics;
 import dev.qnf.api.metrics.MetricsService;
 import dev.qnf.api.rest.JoinApi;
 import dev.qnf.api.rest.RestApi;
+import dev.qnf.api.service.CaRotations;
 import dev.qnf.api.service.CertificateRenewal;
 import dev.qnf.api.service.JoinExchange;
 import dev.qnf.api.rest.RestErrors;
@@ -51,11 +52,15 @@ public final class QnfServer implements AutoCloseable {
     private final MemberAnnouncer announcer;
     /** Null when the config turns pruning off. */
     private final ExpiredTokenPruner pruner;
+    /** Null without TLS. */
+    private final CaFollower caFollower;
     private final PrometheusMeterRegistry metrics;
 
     private QnfServer(ServerConfig config, FabricBackend backend, Server http, Server joinHttp,
-                      MemberAnnouncer announcer, ExpiredTokenPruner pruner, PrometheusMeterRegistry metrics) {
+                      MemberAnnouncer announcer, ExpiredTokenPruner pruner, CaFollower caFollower,
+                      PrometheusMeterRegistry metrics) {
         this.pruner = pruner;
+        this.caFollower = caFollower;
         this.joinHttp = joinHttp;
         this.config = config;
         this.backend = backend;
@@ -118,7 +123,12 @@ public final class QnfServer implements AutoCloseable {
             ExpiredTokenPruner pruner = !config.pruneTokens() ? null : ExpiredTokenPruner.start(backend,
                     config.id(), config.tls() == null ? "server/" + config.id()
                             : ReloadingIdentity.of(config.tls()).get().spiffeId().toString(), Clock.systemUTC());
-            return new QnfServer(config, backend, http, joinHttp, announcer, pruner, metrics);
+            // CA rotations recorded in the state: installed into this server's CA directory and identity
+            CaFollower caFollower = config.tls() == null ? null : CaFollower.start(backend, config.tls(),
+                    config.issuingCa() == null ? null : config.issuingCa().caDir(),
+                    config.issuingCa() == null ? null : config.issuingCa().passphrase(), config.id(),
+                    Clock.systemUTC());
+            return new QnfServer(config, backend, http, joinHttp, announcer, pruner, caFollower, metrics);
         } catch (RuntimeException e) {
             backend.close();
             metrics.close();
@@ -149,7 +159,10 @@ public final class QnfServer implements AutoCloseable {
         RestApi.install(sb, fabric, cluster, access, identity == null ? null : () -> CaPin.issuerOf(identity.get()),
                 config.issuingCa() == null ? new CertificateRenewal(fabric, null, null, Clock.systemUTC())
                         : new CertificateRenewal(fabric, config.issuingCa().caDir(), config.issuingCa().passphrase(),
-                        Clock.systemUTC()));
+                        Clock.systemUTC()),
+                new CaRotations(fabric, config.issuingCa() == null ? null : config.issuingCa().caDir(),
+                        config.issuingCa() == null ? null : config.issuingCa().passphrase(),
+                        identity == null ? java.util.List::of : () -> identity.get().bundle(), Clock.systemUTC()));
         sb.service("/metrics", new MetricsService(metrics));
         sb.serviceUnder("/docs", DocService.builder().build());
         return sb.build();
@@ -206,6 +219,9 @@ public final class QnfServer implements AutoCloseable {
         announcer.close();
         if (pruner != null) {
             pruner.close();
+        }
+        if (caFollower != null) {
+            caFollower.close();
         }
         try {
             if (joinHttp != null) {

@@ -49,8 +49,12 @@ public final class CertificateRenewal {
         this.clock = clock;
     }
 
-    /** The new certificate, the trust bundle to use with it, and the identity it carries. */
-    public record Renewed(X509Certificate certificate, List<X509Certificate> bundle, SpiffeId id) {
+    /**
+     * The new certificate, the trust bundle to use with it, the identity it carries and the chain to present (the
+     * certificate, then during a CA rotation the new CA cross-signed by the old, see docs/security.md).
+     */
+    public record Renewed(X509Certificate certificate, List<X509Certificate> bundle, SpiffeId id,
+                          List<X509Certificate> chain) {
     }
 
     /** {@code presented}: the caller's leaf certificate, as the TLS handshake verified it. */
@@ -75,7 +79,7 @@ public final class CertificateRenewal {
             log.info("renewed the certificate of {} ({}): serial {} -> {}, valid until {}", id, role.label(),
                     presented.getSerialNumber().toString(16), cert.getSerialNumber().toString(16),
                     cert.getNotAfter().toInstant());
-            return new Renewed(cert, pki.bundle(), id);
+            return new Renewed(cert, pki.bundle(), id, pki.chain(cert));
         });
     }
 

@@ -239,6 +239,24 @@ public final class FabricService {
         return read(stale, image -> List.copyOf(image.revocations()));
     }
 
+    // ------------------------------------------------------------------ CA rotation
+
+    /** Records a rotation a server holding the current CA key prepared (see {@link CaRotations}). */
+    public CompletableFuture<Applied<dev.qnf.fabric.model.CaRotation>> rotateCa(dev.qnf.fabric.model.CaRotation next) {
+        return write(new dev.qnf.fabric.command.RotateCa(next), dev.qnf.fabric.model.CaRotation.class);
+    }
+
+    /** Stops trusting the CA the last rotation replaced; refused before the overlap has passed unless forced. */
+    public CompletableFuture<Applied<dev.qnf.fabric.model.CaRotation>> retireOldCa(boolean force) {
+        return write(new dev.qnf.fabric.command.RetireOldCa(clock.millis(), force),
+                dev.qnf.fabric.model.CaRotation.class);
+    }
+
+    /** The last CA rotation, if any; not {@code stale}: as of a linearizable read. */
+    public CompletableFuture<Versioned<java.util.Optional<dev.qnf.fabric.model.CaRotation>>> caRotation(boolean stale) {
+        return read(stale, FabricImage::caRotation);
+    }
+
     // ------------------------------------------------------------------ watch
 
     /**

@@ -47,7 +47,7 @@ public final class JoinExchange {
      * server, the sealed CA key (null for a node).
      */
     public record Joined(X509Certificate certificate, List<X509Certificate> bundle, SpiffeId id, JoinToken token,
-                         String caKey) {
+                         String caKey, List<X509Certificate> chain) {
     }
 
     /** The role a join request asks for: null or empty for any (whatever the token says). */
@@ -81,7 +81,7 @@ public final class JoinExchange {
             X509Certificate cert = pki.ca().issue(id, key, server ? Role.SERVER : Role.NODE, List.of(),
                     CertificateAuthority.DEFAULT_LEAF_LIFETIME);
             String caKey = server ? pki.sealKey(text.secret(), CaKeyEnvelope.context(t.id(), name)) : null;
-            return new Joined(cert, pki.bundle(), id, t, caKey);
+            return new Joined(cert, pki.bundle(), id, t, caKey, pki.chain(cert));
         });
     }
 }

@@ -7,6 +7,9 @@ import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.command.RetireOldCa;
+import dev.qnf.fabric.command.RotateCa;
+import dev.qnf.fabric.model.CaRotation;
 import dev.qnf.fabric.command.PruneExpiredToken;
 import dev.qnf.fabric.model.AuditEntry;
 import dev.qnf.fabric.model.Revocation;
@@ -93,11 +96,16 @@ class FabricCodecTest {
     static final JoinToken FRESH_TOKEN = new JoinToken("def456", JoinToken.hashOf("s"), JoinRole.SERVER, null,
             1_700_000_000_000L, 1, null);
 
+    static final CaRotation CA_ROTATION = new CaRotation("-----BEGIN CERTIFICATE-----\nB\n", "-----BEGIN CERTIFICATE-----\nX\n",
+            "-----BEGIN CERTIFICATE-----\nA\n", "qnf-ca-rotation-v1.s.n.c", "sha256:" + "b".repeat(64),
+            "sha256:" + "a".repeat(64), 1_700_000_000_000L, 0);
+
     static final List<Resource> RESOURCES = List.of(DUAL, PLAIN, ENDPOINT, BARE, NODE, BLOCK, POOL, MEMBER, POLICY,
             IDENTITY, DEFAULT, TOKEN, FRESH_TOKEN,
             new AuditEntry(7, "spiffe://c/user/admin", "create-network", "network/blue", 1_700_000_000_000L, 42),
             new Revocation("node-a.example", "", 1_700_000_000_000L),
-            new SiteBinding("node-b", "rack-1", "abc123"));
+            new SiteBinding("node-b", "rack-1", "abc123"),
+            CA_ROTATION);
 
     static final List<Command> COMMANDS = List.of(
             new CreateNetwork(DUAL),
@@ -121,7 +129,9 @@ class FabricCodecTest {
             new DeleteToken("abc123"),
             new Attributed("spiffe://c/node/node-a.example", 1_700_000_000_000L, new RegisterNode(NODE)),
             new RevokeNode("node-a.example", "0a1b", 1_700_000_000_000L),
-            new PruneExpiredToken("abc123", 1_700_000_000_000L));
+            new PruneExpiredToken("abc123", 1_700_000_000_000L),
+            new RotateCa(CA_ROTATION),
+            new RetireOldCa(1_700_000_000_000L, true));
 
     static final List<Reply> REPLIES = List.of(
             new Reply.Ok(ENDPOINT, true),

@@ -16,6 +16,7 @@ public record ResourceKey(String kind, String name) implements Comparable<Resour
     public static final String AUDIT = "audit";
     public static final String REVOCATION = "revocation";
     public static final String SITE_BINDING = "site-binding";
+    public static final String CA_ROTATION = "ca-rotation";
 
     public static ResourceKey parse(String text) {
         int slash = text.indexOf('/');

@@ -12,6 +12,7 @@ import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.CaRotation;
 import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.model.ResourceKey;
 import dev.qnf.fabric.net.Cidr;
@@ -36,7 +37,7 @@ import java.util.Optional;
 public final class FabricImage {
     private static final FabricImage EMPTY = new FabricImage(0, TreePMap.empty(), TreePMap.empty(),
             TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY, TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty(), TreePMap.empty());
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), null);
 
     private final long revision;
     private final PMap<String, Network> networks;
@@ -55,12 +56,15 @@ public final class FabricImage {
     private final PMap<String, Revocation> revocations;
     /** Site bindings by node name. */
     private final PMap<String, SiteBinding> siteBindings;
+    /** The last CA rotation, null before the first. */
+    private final CaRotation caRotation;
 
     private FabricImage(long revision, PMap<String, Network> networks, PMap<String, PMap<String, Endpoint>> endpoints,
                         PMap<String, Node> nodes, PMap<String, PMap<Cidr, Block>> blocks,
                         PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used,
                         PolicyState policy, PMap<String, JoinToken> tokens, PMap<Long, AuditEntry> audit,
-                        PMap<String, Revocation> revocations, PMap<String, SiteBinding> siteBindings) {
+                        PMap<String, Revocation> revocations, PMap<String, SiteBinding> siteBindings,
+                        CaRotation caRotation) {
         this.revision = revision;
         this.networks = networks;
         this.endpoints = endpoints;
@@ -73,6 +77,7 @@ public final class FabricImage {
         this.audit = audit;
         this.revocations = revocations;
         this.siteBindings = siteBindings;
+        this.caRotation = caRotation;
     }
 
     public static FabricImage empty() {
@@ -95,7 +100,7 @@ public final class FabricImage {
             }
         }
         return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy, b.tokens,
-                b.audit, b.revocations, b.siteBindings);
+                b.audit, b.revocations, b.siteBindings, b.caRotation);
     }
 
     public long revision() {
@@ -236,6 +241,11 @@ public final class FabricImage {
         return Optional.ofNullable(siteBindings.get(node));
     }
 
+    /** The last CA rotation, if the cluster's CA was ever rotated. */
+    public Optional<CaRotation> caRotation() {
+        return Optional.ofNullable(caRotation);
+    }
+
     public List<Resource> resources() {
         List<Resource> all = new ArrayList<>(networks.values());
         endpoints.values().forEach(m -> all.addAll(m.values()));
@@ -249,6 +259,9 @@ public final class FabricImage {
         all.addAll(audit.values());
         all.addAll(revocations.values());
         all.addAll(siteBindings.values());
+        if (caRotation != null) {
+            all.add(caRotation);
+        }
         return all;
     }
 
@@ -265,6 +278,7 @@ public final class FabricImage {
         counts.put(ResourceKey.AUDIT, audit.size());
         counts.put(ResourceKey.REVOCATION, revocations.size());
         counts.put(ResourceKey.SITE_BINDING, siteBindings.size());
+        counts.put(ResourceKey.CA_ROTATION, caRotation == null ? 0 : 1);
         return counts;
     }
 
@@ -296,6 +310,7 @@ public final class FabricImage {
         PMap<Long, AuditEntry> audit;
         PMap<String, Revocation> revocations;
         PMap<String, SiteBinding> siteBindings;
+        CaRotation caRotation;
 
         Builder(FabricImage from) {
             networks = from.networks;
@@ -309,6 +324,7 @@ public final class FabricImage {
             audit = from.audit;
             revocations = from.revocations;
             siteBindings = from.siteBindings;
+            caRotation = from.caRotation;
         }
 
         void put(Resource r) {
@@ -333,6 +349,8 @@ public final class FabricImage {
                 revocations = revocations.plus(v.node(), v);
             } else if (r instanceof SiteBinding s) {
                 siteBindings = siteBindings.plus(s.node(), s);
+            } else if (r instanceof CaRotation c) {
+                caRotation = c;
             } else {
                 policy = policy.put(r);
             }
@@ -347,6 +365,7 @@ public final class FabricImage {
                 case ResourceKey.AUDIT -> audit = audit.minus(Long.parseLong(key.name()));
                 case ResourceKey.REVOCATION -> revocations = revocations.minus(key.name());
                 case ResourceKey.SITE_BINDING -> siteBindings = siteBindings.minus(key.name());
+                case ResourceKey.CA_ROTATION -> caRotation = null;
                 case ResourceKey.POLICY, ResourceKey.IDENTITY, ResourceKey.POLICY_DEFAULT -> policy = policy.delete(key);
                 case ResourceKey.ENDPOINT -> {
                     String[] parts = split(key);

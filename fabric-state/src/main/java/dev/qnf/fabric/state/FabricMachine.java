@@ -18,8 +18,11 @@ import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveMember;
 import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.command.RetireOldCa;
+import dev.qnf.fabric.command.RotateCa;
 import dev.qnf.fabric.model.Attachment;
 import dev.qnf.fabric.model.Block;
+import dev.qnf.fabric.model.CaRotation;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.JoinRole;
 import dev.qnf.fabric.model.JoinToken;
@@ -92,6 +95,10 @@ public final class FabricMachine {
                 return revokeNode(image, c);
             } else if (command instanceof PruneExpiredToken c) {
                 return pruneExpiredToken(image, c);
+            } else if (command instanceof RotateCa c) {
+                return rotateCa(image, c.rotation());
+            } else if (command instanceof RetireOldCa c) {
+                return retireOldCa(image, c);
             }
             throw new IllegalStateException("unhandled command " + command);
         } catch (AddressPicker.Refusal r) {
@@ -404,6 +411,48 @@ public final class FabricMachine {
         return image.token(c.id()).filter(t -> c.nowMillis() >= t.expiresAtMillis())
                 .map(t -> new Decision(List.of(new Change.Delete(t.key())), Reply.ok(null, false)))
                 .orElseGet(() -> new Decision(List.of(), Reply.ok(null, false)));
+    }
+
+    /**
+     * One rotation at a time: the next starts once the old CA of the last is retired, and only from the CA that
+     * signs now (a proposer that has not installed the last rotation's CA would roll the cluster back to a CA
+     * that is no longer the signer).
+     */
+    private static Decision rotateCa(FabricImage image, CaRotation next) {
+        Optional<CaRotation> last = image.caRotation();
+        if (last.isPresent() && !last.get().retired()) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "a CA rotation is in progress (to "
+                    + last.get().signerPin() + " at " + java.time.Instant.ofEpochMilli(last.get().rotatedAtMillis())
+                    + "): retire the old CA first (qnf ca retire-old), then rotate again");
+        }
+        if (last.isPresent() && !last.get().signerPin().equals(next.previousPin())) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "the CA this rotation replaces ("
+                    + next.previousPin() + ") is not the cluster's signer (" + last.get().signerPin() + "): the "
+                    + "server taking the request has not caught up with the last rotation; retry shortly");
+        }
+        return new Decision(List.of(new Change.Put(next)), Reply.ok(next, true));
+    }
+
+    /** Idempotent once retired; otherwise only after the overlap every leaf of the old CA needs to expire. */
+    private static Decision retireOldCa(FabricImage image, RetireOldCa c) {
+        Optional<CaRotation> last = image.caRotation();
+        if (last.isEmpty()) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "the cluster CA was never rotated: there is no "
+                    + "old CA to retire");
+        }
+        CaRotation rotation = last.get();
+        if (rotation.retired()) {
+            return new Decision(List.of(), Reply.ok(rotation, false));
+        }
+        if (!c.force() && c.nowMillis() < rotation.retirableAtMillis()) {
+            return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "the old CA " + rotation.previousPin()
+                    + " can be retired from " + java.time.Instant.ofEpochMilli(rotation.retirableAtMillis())
+                    + " (the rotation at " + java.time.Instant.ofEpochMilli(rotation.rotatedAtMillis())
+                    + " plus 24 h, the longest leaf lifetime, plus 1 h): until then certificates it issued may still "
+                    + "be in use. Force it to refuse them now");
+        }
+        CaRotation retired = rotation.retiredAt(Math.max(c.nowMillis(), rotation.rotatedAtMillis()));
+        return new Decision(List.of(new Change.Put(retired)), Reply.ok(retired, true));
     }
 
     private static Decision deleteToken(FabricImage image, String id) {
