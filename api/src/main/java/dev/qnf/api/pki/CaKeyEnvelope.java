@@ -28,7 +28,8 @@ import java.util.Base64;
  * value = "qnf-ca-key-v1." + b64url(salt) + "." + b64url(nonce, 12 bytes) + "." + b64url(AES-256-GCM(PKCS#8 DER))
  * </pre>
  * The context (token id and the joiner's name) is also the GCM associated data: an envelope made for one joiner
- * opens for no other.
+ * opens for no other. A CA rotation seals the new CA's key the same way ({@link #sealUnder}), label
+ * {@code qnf-ca-rotation-v1}, the secret being the old CA's private key and the context the new CA's pin.
  */
 public final class CaKeyEnvelope {
     private static final String VERSION = "qnf-ca-key-v1";
@@ -48,7 +49,12 @@ public final class CaKeyEnvelope {
 
     /** Seals {@code key} for whoever holds {@code secret}; {@code context} binds it to one token and joiner. */
     public static String seal(PrivateKey key, String secret, String context) {
-        return seal(key, secret.getBytes(StandardCharsets.UTF_8), VERSION, context);
+        byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
+        try {
+            return seal(key, ikm, VERSION, context);
+        } finally {
+            Arrays.fill(ikm, (byte) 0);
+        }
     }
 
     private static String seal(PrivateKey key, byte[] secret, String version, String context) {
@@ -106,7 +112,12 @@ public final class CaKeyEnvelope {
 
     /** The key sealed in {@code envelope}; {@link CaKeyException} if it is malformed or not for this secret/context. */
     public static PrivateKey open(String envelope, String secret, String context) {
-        return open(envelope, secret.getBytes(StandardCharsets.UTF_8), VERSION, context, "this token");
+        byte[] ikm = secret.getBytes(StandardCharsets.UTF_8);
+        try {
+            return open(envelope, ikm, VERSION, context, "this token");
+        } finally {
+            Arrays.fill(ikm, (byte) 0);
+        }
     }
 
     private static PrivateKey open(String envelope, byte[] secret, String version, String context, String opener) {

@@ -53,6 +53,8 @@ final class CaFollower implements AutoCloseable {
     private final ScheduledExecutorService timer;
     /** The state record this server has converged to (or gave up on), so a pass costs nothing until it changes. */
     private volatile CaRotation handled;
+    /** The record the last failure was logged for: retried every period, logged once (with its cause) per record. */
+    private volatile CaRotation failedOn;
 
     private CaFollower(FabricBackend backend, TlsFiles files, Path caDir, CaPassphrase passphrase, String serverId,
                        Clock clock) {
@@ -81,10 +83,17 @@ final class CaFollower implements AutoCloseable {
             if (state.isEmpty() || state.get().equals(handled)) {
                 return;
             }
-            follow(state.get());
-            handled = state.get();
+            try {
+                follow(state.get());
+                handled = state.get();
+            } catch (RuntimeException e) {
+                if (!state.get().equals(failedOn)) {
+                    failedOn = state.get();
+                    log.warn("following the cluster CA rotation {} failed; retrying every {}", state.get(), PERIOD, e);
+                }
+            }
         } catch (RuntimeException e) {
-            log.warn("following the cluster CA rotation failed; retrying in {}", PERIOD, e);
+            log.warn("reading the cluster CA rotation failed; retrying in {}", PERIOD, e);
         }
     }
 

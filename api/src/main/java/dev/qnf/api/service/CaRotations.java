@@ -4,7 +4,6 @@ import dev.qnf.api.errors.ApiCode;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.api.pki.CaCache;
 import dev.qnf.api.pki.CaPassphrase;
-import dev.qnf.api.pki.CaPin;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.RotatedCa;
 import dev.qnf.fabric.model.CaRotation;
@@ -92,10 +91,5 @@ public final class CaRotations {
         }
         X509Certificate signer = ca != null && ca.exists() ? ca.get().ca().certificate() : bundle.get(0);
         return new Status(bundle, signer, Optional.empty(), revision);
-    }
-
-    /** The pin a status names its signer by. */
-    public static String pin(X509Certificate ca) {
-        return CaPin.of(ca);
     }
 }

@@ -44,6 +44,7 @@ import static org.awaitility.Awaitility.await;
 class CaRotationOnClusterTest {
     private static final Duration LIFETIME = Duration.ofSeconds(20);
     private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final CaPassphrase PASSPHRASE = CaPassphrase.of("correct horse battery staple");
 
     @TempDir
     Path dir;
@@ -52,8 +53,15 @@ class CaRotationOnClusterTest {
     void rotationAndRetirementUnderLoadFailNoRequest() throws Exception {
         TestPki pki = TestPki.create(dir);
         X509Certificate caA = pki.pki().ca().certificate();
-        try (SecureCluster cluster = SecureCluster.start(pki, dir, 3,
-                c -> c.withCa(pki.pki().copyTo(dir.resolve(c.id() + "-ca")).dir()))) {
+        // s2 keeps its CA key encrypted at rest: it must install the new CA's key encrypted too
+        try (SecureCluster cluster = SecureCluster.start(pki, dir, 3, c -> {
+            ClusterPki copy = pki.pki().copyTo(dir.resolve(c.id() + "-ca"));
+            if (!c.id().equals("s2")) {
+                return c.withCa(copy.dir(), CaPassphrase.none());
+            }
+            copy.encryptKey(PASSPHRASE);
+            return c.withCa(copy.dir(), PASSPHRASE);
+        })) {
             String[] s1s2 = Arrays.copyOf(cluster.urls(), 2);   // the load avoids s3, which is down for a while
             TlsFiles adminFiles = pki.pki().issue(SpiffeId.user(TestPki.TRUST_DOMAIN, "rotator"), Role.ADMIN,
                     List.of(), LIFETIME, dir.resolve("admin"));
@@ -95,6 +103,10 @@ class CaRotationOnClusterTest {
                     }
                     QnfServer s3 = cluster.restart(2);
                     awaitServerOn(s3, dir.resolve("s3-ca"), pinB, adminFiles, 2);
+                    assertThat(ClusterPki.keyEncrypted(dir.resolve("s2-ca"))).as("s2's new CA key at rest").isTrue();
+                    assertThat(ClusterPki.keyEncrypted(dir.resolve("s1-ca"))).isFalse();
+                    assertThat(CaPin.of(ClusterPki.load(dir.resolve("s2-ca"), java.time.Clock.systemUTC(),
+                            PASSPHRASE).ca().certificate())).isEqualTo(pinB);
 
                     // the holders learn B at their next renewal: bundle [A, B], leaf from B with the cross-certificate
                     for (TlsFiles holder : List.of(adminFiles, nodeFiles)) {
@@ -109,6 +121,7 @@ class CaRotationOnClusterTest {
                     // one rotation at a time; no early retirement without force
                     assertRefused(admin::rotateCa, "in progress");
                     assertRefused(() -> admin.retireOldCa(false), "can be retired from");
+                    assertRefused(() -> admin.retireOldCa(false), "--force");
 
                     CaView after = admin.retireOldCa(true);
                     assertThat(after.bundle()).extracting(CaView.CaCertView::pin).containsExactly(pinB);
@@ -134,6 +147,9 @@ class CaRotationOnClusterTest {
                 }
                 assertThat(load.failures).as("failed requests during rotation and retirement").isEmpty();
                 assertThat(load.ok.get()).isGreaterThan(100);
+                // both writes are in the audit trail, attributed to the admin who made them
+                assertThat(admin.audit(null, "rotator").entries()).extracting(e -> e.what())
+                        .contains("rotate-ca", "retire-old-ca");
             }
         }
     }

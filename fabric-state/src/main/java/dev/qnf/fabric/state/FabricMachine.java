@@ -449,7 +449,7 @@ public final class FabricMachine {
                     + " can be retired from " + java.time.Instant.ofEpochMilli(rotation.retirableAtMillis())
                     + " (the rotation at " + java.time.Instant.ofEpochMilli(rotation.rotatedAtMillis())
                     + " plus 24 h, the longest leaf lifetime, plus 1 h): until then certificates it issued may still "
-                    + "be in use. Force it to refuse them now");
+                    + "be in use. --force retires it now, refusing them (qnf ca retire-old --force)");
         }
         CaRotation retired = rotation.retiredAt(Math.max(c.nowMillis(), rotation.rotatedAtMillis()));
         return new Decision(List.of(new Change.Put(retired)), Reply.ok(retired, true));

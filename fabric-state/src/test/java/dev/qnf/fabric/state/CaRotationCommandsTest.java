@@ -60,7 +60,7 @@ class CaRotationCommandsTest {
         assertRefused(FabricImage.empty(), new RetireOldCa(T0, true), "never rotated");
         FabricImage image = run(FabricImage.empty(), new RotateCa(rotation('a', 'b', T0)));
         assertRefused(image, new RetireOldCa(T0 + CaRotation.MIN_OVERLAP_MILLIS - 1, false), "can be retired from",
-                java.time.Instant.ofEpochMilli(T0 + CaRotation.MIN_OVERLAP_MILLIS).toString(), "Force");
+                java.time.Instant.ofEpochMilli(T0 + CaRotation.MIN_OVERLAP_MILLIS).toString(), "--force");
 
         image = run(image, new RetireOldCa(T0 + 5, true));
         assertThat(image.caRotation().orElseThrow().retired()).isTrue();
