@@ -1,7 +1,7 @@
 package dev.qnf.api.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.qnf.api.json.Json;
 import dev.qnf.api.json.StateHashView;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.state.FabricImage;
@@ -10,9 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * The digest behind {@code /v1/debug/state-hash}: every resource in the image's stable order, as its key and its
@@ -27,24 +24,10 @@ final class StateHashes {
         for (Resource r : image.resources()) {
             sha.update(r.key().toString().getBytes(StandardCharsets.UTF_8));
             sha.update((byte) '\n');
-            sha.update(sorted(Views.object(r)).toString().getBytes(StandardCharsets.UTF_8));
+            sha.update(Json.withSortedFields(Views.object(r)).toString().getBytes(StandardCharsets.UTF_8));
             sha.update((byte) '\n');
         }
         return new StateHashView(image.revision(), HexFormat.of().formatHex(sha.digest()), image.counts());
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (!node.isObject()) {
-            return node;
-        }
-        Map<String, JsonNode> fields = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            fields.put(f.getKey(), sorted(f.getValue()));
-        }
-        ObjectNode out = ((ObjectNode) node).objectNode();
-        fields.forEach(out::set);
-        return out;
     }
 
     private static MessageDigest sha256() {

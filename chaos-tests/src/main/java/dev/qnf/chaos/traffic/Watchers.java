@@ -1,9 +1,9 @@
 package dev.qnf.chaos.traffic;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.client.Watching;
+import dev.qnf.api.json.Json;
 import dev.qnf.api.json.WatchMessage;
 import dev.qnf.chaos.harness.ChaosCluster;
 import dev.qnf.chaos.harness.ServerProcess;
@@ -11,10 +11,7 @@ import dev.qnf.chaos.history.WatchLog;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Watch streams from revision 1, each through the public client's failover (it resumes after the last delivered
@@ -68,21 +65,7 @@ public final class Watchers {
         if (key.startsWith("endpoint/") && object.has("ip")) {
             return object.get("ip").asText();
         }
-        return sorted(object).toString();
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (!node.isObject()) {
-            return node;
-        }
-        Map<String, JsonNode> fields = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> f = it.next();
-            fields.put(f.getKey(), sorted(f.getValue()));
-        }
-        ObjectNode out = ((ObjectNode) node).objectNode();
-        fields.forEach(out::set);
-        return out;
+        return Json.withSortedFields(object).toString();
     }
 
     /** Waits until every stream has delivered a PUT of {@code key}, or the timeout passes. */
