@@ -87,8 +87,17 @@ public final class BenchCommand implements Runnable {
                 throw new ParameterException(spec.commandLine(),
                         "--clients, --ops, --op-timeout and --max-seconds must be positive");
             }
-            long w = warmup >= 0 ? warmup : LoadHarness.defaultWarmup(clients, ops);
-            return new LoadHarness(clients, ops, w, Duration.ofSeconds(maxSeconds));
+            return new LoadHarness(clients, ops, warmupOps(), Duration.ofSeconds(maxSeconds));
+        }
+
+        /** --warmup, or the harness's default for these --clients and --ops when it was not given. */
+        long warmupOps() {
+            return warmup >= 0 ? warmup : LoadHarness.defaultWarmup(clients, ops);
+        }
+
+        /** A name part that is new on every run, so that a run writes new keys, not replays of an earlier run's. */
+        static String runStamp() {
+            return Long.toString(System.currentTimeMillis(), 36);
         }
 
         Duration opTimeout() {
@@ -135,7 +144,7 @@ public final class BenchCommand implements Runnable {
         public Integer call() throws InterruptedException {
             LoadHarness harness = load.harness(spec);
             List<String> endpoints = ClientConfig.endpoints(endpoint);
-            String name = network != null ? network : "bench-" + Long.toString(System.currentTimeMillis(), 36);
+            String name = network != null ? network : "bench-" + LoadOptions.runStamp();
             int connections = load.connectionsFor(endpoints.size());
             try (QnfAllocDriver driver = QnfAllocDriver.open(endpoints, connections, name, nodes, load.opTimeout())) {
                 try {
@@ -173,8 +182,7 @@ public final class BenchCommand implements Runnable {
         @Override
         public Integer call() throws InterruptedException {
             LoadHarness harness = load.harness(spec);
-            String prefix = keyPrefix != null
-                    ? keyPrefix : "/qnf-bench/" + Long.toString(System.currentTimeMillis(), 36);
+            String prefix = keyPrefix != null ? keyPrefix : "/qnf-bench/" + LoadOptions.runStamp();
             int connections = load.connectionsFor(endpoints.size());
             try (EtcdPutDriver driver = EtcdPutDriver.open(endpoints, connections, prefix, load.opTimeout())) {
                 describe(spec, "etcd-put", load, connections, endpoints.size(),
@@ -187,9 +195,8 @@ public final class BenchCommand implements Runnable {
 
     private static void describe(CommandSpec spec, String target, LoadOptions load, int connections, int endpoints,
             String what) {
-        long warmup = load.warmup >= 0 ? load.warmup : LoadHarness.defaultWarmup(load.clients, load.ops);
         spec.commandLine().getErr().printf("%s: %d clients on %d connection(s) to %d endpoint(s), %d ops after %d "
-                + "warm-up; %s%n", target, load.clients, connections, endpoints, load.ops, warmup, what);
+                + "warm-up; %s%n", target, load.clients, connections, endpoints, load.ops, load.warmupOps(), what);
         spec.commandLine().getErr().flush();
     }
 
