@@ -5,8 +5,8 @@ package dev.qnf.chaos.faults;
  * started again, rules removed, processes resumed). Each instance is used for one step of a schedule and keeps the
  * targets it chose between the two calls; every choice comes from the context's seeded random.
  */
-public sealed interface Fault permits KillLeader, KillFollower, KillMajority, GracefulRestart, PartitionLeader,
-        PartitionMinority, SymmetricSplit, PauseMember, MembershipChange, StaleDataDir {
+public sealed interface Fault permits KillLeader, KillFollower, KillMajority, GracefulRestart, Partition, PauseMember,
+        MembershipChange, StaleDataDir {
 
     /** A short stable name, e.g. {@code kill-leader}. */
     String name();

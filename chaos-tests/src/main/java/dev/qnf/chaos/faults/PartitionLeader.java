@@ -2,8 +2,10 @@ package dev.qnf.chaos.faults;
 
 import dev.qnf.chaos.harness.ServerProcess;
 
+import java.util.List;
+
 /** Cuts the leader off from every other server (clients still reach it); heal removes the rules. */
-public final class PartitionLeader implements Fault {
+public final class PartitionLeader extends Partition {
     @Override
     public String name() {
         return "partition-leader";
@@ -12,18 +14,7 @@ public final class PartitionLeader implements Fault {
     @Override
     public String inject(FaultContext ctx) throws InterruptedException {
         ServerProcess leader = ctx.leader();
-        ctx.cluster().network().cut(FaultContext.slots(java.util.List.of(leader)),
-                FaultContext.slots(ctx.followers(leader)));
-        return leader.id() + " | " + FaultContext.ids(ctx.followers(leader));
-    }
-
-    @Override
-    public void heal(FaultContext ctx) {
-        ctx.cluster().network().healAll();
-    }
-
-    @Override
-    public boolean needsPartitions() {
-        return true;
+        List<ServerProcess> followers = isolate(ctx, List.of(leader));
+        return leader.id() + " | " + FaultContext.ids(followers);
     }
 }

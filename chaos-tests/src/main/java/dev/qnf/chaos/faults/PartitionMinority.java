@@ -5,7 +5,7 @@ import dev.qnf.chaos.harness.ServerProcess;
 import java.util.List;
 
 /** Cuts a minority of followers off from the rest (leader included); heal removes the rules. */
-public final class PartitionMinority implements Fault {
+public final class PartitionMinority extends Partition {
     @Override
     public String name() {
         return "partition-minority";
@@ -16,18 +16,7 @@ public final class PartitionMinority implements Fault {
         ServerProcess leader = ctx.leader();
         int minority = (ctx.cluster().members().size() - 1) / 2;
         List<ServerProcess> cut = ctx.pick(ctx.followers(leader), minority);
-        List<ServerProcess> rest = ctx.cluster().members().stream().filter(s -> !cut.contains(s)).toList();
-        ctx.cluster().network().cut(FaultContext.slots(cut), FaultContext.slots(rest));
+        List<ServerProcess> rest = isolate(ctx, cut);
         return FaultContext.ids(cut) + " | " + FaultContext.ids(rest) + " (leader " + leader.id() + ")";
-    }
-
-    @Override
-    public void heal(FaultContext ctx) {
-        ctx.cluster().network().healAll();
-    }
-
-    @Override
-    public boolean needsPartitions() {
-        return true;
     }
 }

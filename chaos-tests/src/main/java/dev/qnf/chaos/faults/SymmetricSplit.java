@@ -9,7 +9,7 @@ import java.util.List;
  * Splits the members into two groups of sizes n/2 and n - n/2 that cannot reach each other in either direction;
  * the seed decides whether the leader is on the smaller side. Heal removes the rules.
  */
-public final class SymmetricSplit implements Fault {
+public final class SymmetricSplit extends Partition {
     @Override
     public String name() {
         return "symmetric-split";
@@ -26,18 +26,7 @@ public final class SymmetricSplit implements Fault {
             smaller.add(leader);
         }
         smaller.addAll(ctx.pick(ctx.followers(leader), small - smaller.size()));
-        List<ServerProcess> larger = members.stream().filter(s -> !smaller.contains(s)).toList();
-        ctx.cluster().network().cut(FaultContext.slots(smaller), FaultContext.slots(larger));
+        List<ServerProcess> larger = isolate(ctx, smaller);
         return FaultContext.ids(smaller) + " | " + FaultContext.ids(larger) + " (leader " + leader.id() + ")";
-    }
-
-    @Override
-    public void heal(FaultContext ctx) {
-        ctx.cluster().network().healAll();
-    }
-
-    @Override
-    public boolean needsPartitions() {
-        return true;
     }
 }
