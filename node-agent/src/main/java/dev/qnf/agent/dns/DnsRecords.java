@@ -6,8 +6,6 @@ import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.fabric.net.IpAddress;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.NameTooLongException;
-import org.xbill.DNS.ReverseMap;
 import org.xbill.DNS.TextParseException;
 
 import java.net.Inet4Address;
@@ -18,21 +16,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
  * Everything one network's DNS server knows: the names in zone {@code <network>.<domain>}, their addresses, the
- * reverse (PTR) mapping and the SRV services. Immutable: the agent builds a new value whenever the state changes and
- * hands it to {@link DnsServer#update}; every query reads one value, so an answer never mixes two versions.
+ * reverse (PTR) mapping and the SRV services. Immutable: the agent makes a new value whenever the state changes and
+ * hands it to {@link DnsServer#update}; every query reads one value, so an answer never mixes two versions. A new
+ * value is made by what changed ({@link #update}): it shares the persistent tables ({@link ZoneTables}) of the one
+ * it came from, which stays whole for the queries still reading it.
  *
  * <p>Names are single DNS labels (RFC 1123: letters, digits, '-'), stored lower case; lookups are case-insensitive.
  * An endpoint's name is decided by {@link #dnsName(Endpoint)} and nowhere else.
@@ -60,12 +58,7 @@ public final class DnsRecords {
     private final long serial;
     private final long ttl;
     private final List<Cidr> prefixes;
-    private final Map<Name, Host> hosts;
-    private final Map<Name, List<Name>> pointers;
-    private final Map<Name, List<Srv>> services;
-    /** Every owner name plus its ancestors below the zone apex, so empty non-terminals answer NODATA. */
-    private final Set<Name> names;
-    private final List<String> unnamed;
+    private final ZoneTables tables;
 
     /** The addresses of one name, ready for record building. */
     record Host(List<InetAddress> v4, List<InetAddress> v6) {
@@ -75,20 +68,15 @@ public final class DnsRecords {
     record Srv(int priority, int weight, int port, Name target) {
     }
 
-    private DnsRecords(Builder b, Map<Name, Host> hosts, Map<Name, List<Name>> pointers,
-                       Map<Name, List<Srv>> services, Set<Name> names, List<String> unnamed) {
-        this.network = b.network;
-        this.domain = b.domain;
-        this.zone = absolute(b.network + "." + b.domain);
-        this.domainName = absolute(b.domain);
-        this.serial = b.serial;
-        this.ttl = b.ttl.toSeconds();
-        this.prefixes = List.copyOf(b.prefixes);
-        this.hosts = Map.copyOf(hosts);
-        this.pointers = Map.copyOf(pointers);
-        this.services = Map.copyOf(services);
-        this.names = Set.copyOf(names);
-        this.unnamed = List.copyOf(unnamed);
+    private DnsRecords(String network, String domain, long serial, long ttl, List<Cidr> prefixes, ZoneTables tables) {
+        this.network = network;
+        this.domain = domain;
+        this.zone = tables.zone();
+        this.domainName = absolute(domain);
+        this.serial = serial;
+        this.ttl = ttl;
+        this.prefixes = List.copyOf(prefixes);
+        this.tables = tables;
     }
 
     public static Builder builder(String network) {
@@ -115,7 +103,41 @@ public final class DnsRecords {
     public static Optional<String> dnsName(Endpoint endpoint) {
         String name = endpoint.labels().get(NAME_LABEL);
         String chosen = (name != null ? name : endpoint.id()).toLowerCase(Locale.ROOT);
-        return LABEL.matcher(chosen).matches() ? Optional.of(chosen) : Optional.empty();
+        return isLabel(chosen) ? Optional.of(chosen) : Optional.empty();
+    }
+
+    /** Whether a lower-case string is one DNS label (RFC 1123). */
+    static boolean isLabel(String s) {
+        return LABEL.matcher(s).matches();
+    }
+
+    /** Whether a lower-case string is an RFC 6335 service name (also used for protocols). */
+    static boolean isServiceName(String s) {
+        return SERVICE.matcher(s).matches();
+    }
+
+    /**
+     * These records with the given endpoints of the network replaced, by id ({@code null}: the endpoint is gone),
+     * at {@code serial}. Costs what the changed endpoints claim and what depends on it (their names' aliases and
+     * services), not the size of the zone; the result equals a fresh build from the new set of endpoints.
+     */
+    public DnsRecords update(long serial, Map<String, Endpoint> changed) {
+        checkSerial(serial);
+        Map<String, ZoneClaims> claims = new HashMap<>();
+        changed.forEach((id, e) -> {
+            if (e != null && (!network.equals(e.network()) || !id.equals(e.id()))) {
+                throw new IllegalArgumentException("endpoint " + e.network() + "/" + e.id() + " given as " + id
+                        + " to the records of " + network);
+            }
+            claims.put(id, e == null ? null : ZoneClaims.of(e));
+        });
+        return new DnsRecords(network, domain, serial, ttl, prefixes, tables.update(claims));
+    }
+
+    /** Whether both answer every query alike (serial included); for tests of the delta path. */
+    public boolean sameRecords(DnsRecords o) {
+        return network.equals(o.network) && domain.equals(o.domain) && serial == o.serial && ttl == o.ttl
+                && prefixes.equals(o.prefixes) && tables.sameAnswers(o.tables);
     }
 
     /**
@@ -151,13 +173,13 @@ public final class DnsRecords {
     /** The names with addresses (endpoints, hosts and aliases), relative to the zone, sorted. */
     public Set<String> names() {
         Set<String> out = new TreeSet<>();
-        hosts.keySet().forEach(n -> out.add(n.relativize(zone).toString()));
+        tables.hostNames().forEach(n -> out.add(n.relativize(zone).toString()));
         return out;
     }
 
-    /** Ids of endpoints left out because they have no valid DNS name (see {@link #dnsName}). */
+    /** Ids of endpoints left out because they have no valid DNS name (see {@link #dnsName}), sorted. */
     public List<String> unnamed() {
-        return unnamed;
+        return List.copyOf(tables.unnamed());
     }
 
     Name zoneName() {
@@ -177,25 +199,25 @@ public final class DnsRecords {
     }
 
     Host host(Name name) {
-        return hosts.get(name);
+        return tables.host(name);
     }
 
     List<Name> pointers(Name reverse) {
-        return pointers.get(reverse);
+        return tables.pointers(reverse);
     }
 
     List<Srv> services(Name name) {
-        return services.get(name);
+        return tables.services(name);
     }
 
     boolean exists(Name name) {
-        return names.contains(name);
+        return tables.exists(name);
     }
 
     @Override
     public String toString() {
-        return "DnsRecords[" + zone() + " serial " + serial + ", " + hosts.size() + " names, "
-                + services.size() + " services]";
+        return "DnsRecords[" + zone() + " serial " + serial + ", " + tables.hostNames().size() + " names, "
+                + tables.serviceCount() + " services]";
     }
 
     static Name absolute(String text) {
@@ -219,21 +241,25 @@ public final class DnsRecords {
         }
     }
 
-    /** Collects names; {@link #build} resolves aliases and services against the final set of names. */
+    private static void checkSerial(long serial) {
+        if (serial < 0 || serial > 0xffffffffL) {
+            throw new IllegalArgumentException("serial " + serial + " out of range 0..2^32-1");
+        }
+    }
+
+    /**
+     * Collects claims (endpoints, and hosts, aliases and services given directly); {@link #build} makes the tables
+     * from them the way {@link #update} does from a change, so aliases and services resolve against the final names.
+     */
     public static final class Builder {
         private final String network;
         private String domain = DEFAULT_DOMAIN;
         private long serial;
         private Duration ttl = DEFAULT_TTL;
         private final List<Cidr> prefixes = new ArrayList<>();
-        private final Map<String, Set<IpAddress>> addresses = new LinkedHashMap<>();
-        private final Map<IpAddress, Set<String>> reverse = new HashMap<>();
-        private final Map<String, String> aliases = new LinkedHashMap<>();
-        private final Map<String, List<ServiceTarget>> services = new LinkedHashMap<>();
-        private final List<String> unnamed = new ArrayList<>();
-
-        private record ServiceTarget(String target, int port, int priority, int weight) {
-        }
+        /** Claimant → claims: endpoints by id; direct calls by a sequence number that sorts before every id. */
+        private final Map<String, ZoneClaims> claims = new LinkedHashMap<>();
+        private int calls;
 
         private Builder(String network) {
             this.network = Names.network(network);
@@ -254,9 +280,7 @@ public final class DnsRecords {
 
         /** The SOA serial; the agent passes the state revision the records were built from. */
         public Builder serial(long serial) {
-            if (serial < 0 || serial > 0xffffffffL) {
-                throw new IllegalArgumentException("serial " + serial + " out of range 0..2^32-1");
-            }
+            checkSerial(serial);
             this.serial = serial;
             return this;
         }
@@ -288,27 +312,17 @@ public final class DnsRecords {
         }
 
         /**
-         * The endpoint's addresses under its {@link #dnsName}, PTR records back to that name, and SRV records from
-         * its {@value DnsRecords#SERVICE_LABEL_PREFIX} labels. Endpoints without a valid name are left out and
-         * listed by {@link DnsRecords#unnamed()}.
+         * The endpoint's records as {@link ZoneClaims#of} decides them: its addresses under its {@link #dnsName},
+         * PTR records back to that name, aliases from its {@code alias.qnf.dev/} labels and SRV records from its
+         * {@value DnsRecords#SERVICE_LABEL_PREFIX} labels. Endpoints without a valid name are left out and listed by
+         * {@link DnsRecords#unnamed()}.
          */
         public Builder endpoint(Endpoint e) {
             if (!network.equals(e.network())) {
                 throw new IllegalArgumentException("endpoint " + e.id() + " of network " + e.network()
                         + " given to the records of " + network);
             }
-            Optional<String> name = dnsName(e);
-            if (name.isEmpty()) {
-                unnamed.add(e.id());
-                return this;
-            }
-            if (e.ip() != null) {
-                host(name.get(), e.ip());
-            }
-            if (e.ip6() != null) {
-                host(name.get(), e.ip6());
-            }
-            e.labels().forEach((key, value) -> serviceLabel(name.get(), key, value));
+            claims.put(e.id(), ZoneClaims.of(e));
             return this;
         }
 
@@ -319,19 +333,16 @@ public final class DnsRecords {
 
         /** An address for {@code name}, with a PTR record back to it. Several addresses per name are fine. */
         public Builder host(String name, IpAddress address) {
-            String n = label("name", name);
-            addresses.computeIfAbsent(n, k -> new TreeSet<>()).add(address);
-            reverse.computeIfAbsent(address, k -> new TreeSet<>()).add(n);
-            return this;
+            return direct(ZoneClaims.host(label("name", name), address));
         }
 
         /**
          * Another name for {@code target}'s addresses (A/AAAA records, not a CNAME; no PTR). Ignored if
-         * {@code alias} is itself a name with addresses, or if {@code target} has none when {@link #build} runs.
+         * {@code alias} is itself a name with addresses, or if {@code target} has none when {@link #build} runs; of
+         * two aliases of one name, the later wins.
          */
         public Builder alias(String alias, String target) {
-            aliases.put(label("alias", alias), label("alias target", target));
-            return this;
+            return direct(ZoneClaims.alias(label("alias", alias), label("alias target", target)));
         }
 
         public Builder service(String service, String proto, String target, int port) {
@@ -347,82 +358,25 @@ public final class DnsRecords {
             check16("port", port);
             check16("priority", priority);
             check16("weight", weight);
-            services.computeIfAbsent(key, k -> new ArrayList<>())
-                    .add(new ServiceTarget(label("service target", target), port, priority, weight));
-            return this;
+            return direct(ZoneClaims.service(new ZoneClaims.Service(key, label("service target", target), port,
+                    priority, weight)));
         }
 
-        private void serviceLabel(String name, String key, String value) {
-            if (!key.startsWith(SERVICE_LABEL_PREFIX)) {
-                return;
-            }
-            String[] parts = key.substring(SERVICE_LABEL_PREFIX.length()).toLowerCase(Locale.ROOT).split("\\.", -1);
-            if (parts.length != 2 || !SERVICE.matcher(parts[0]).matches() || !SERVICE.matcher(parts[1]).matches()
-                    || value == null || !value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 0xffff) {
-                return; // a label the agent cannot use is not an error of the endpoint's
-            }
-            service(parts[0], parts[1], name, Integer.parseInt(value));
+        /** A direct claim, under a claimant that sorts after the earlier direct ones and before every endpoint id. */
+        private Builder direct(ZoneClaims c) {
+            claims.put(String.format("\0%08d", calls++), c);
+            return this;
         }
 
         public DnsRecords build() {
             Name zone = absolute(network + "." + domain);
-            Map<Name, Host> hosts = new HashMap<>();
-            Map<String, Set<IpAddress>> all = new TreeMap<>(addresses);
-            aliases.forEach((alias, target) -> {
-                if (!all.containsKey(alias) && addresses.containsKey(target)) {
-                    all.put(alias, addresses.get(target));
-                }
-            });
-            Set<Name> names = new HashSet<>();
-            all.forEach((label, addrs) -> {
-                List<InetAddress> v4 = new ArrayList<>();
-                List<InetAddress> v6 = new ArrayList<>();
-                addrs.forEach(a -> (a.family() == 4 ? v4 : v6).add(inet(a)));
-                Name owner = child(label, zone);
-                hosts.put(owner, new Host(List.copyOf(v4), List.copyOf(v6)));
-                addWithAncestors(names, owner, zone);
-            });
-
-            Map<Name, List<Name>> pointers = new HashMap<>();
-            Name arpa4 = absolute("in-addr.arpa");
-            Name arpa6 = absolute("ip6.arpa");
-            reverse.forEach((address, owners) -> {
-                Name ptr = ReverseMap.fromAddress(inet(address)).canonicalize();
-                pointers.put(ptr, owners.stream().map(o -> child(o, zone)).toList());
-                addWithAncestors(names, ptr, address.family() == 4 ? arpa4 : arpa6);
-            });
-
-            Map<Name, List<Srv>> srv = new HashMap<>();
-            services.forEach((key, targets) -> {
-                List<Srv> usable = targets.stream().filter(t -> all.containsKey(t.target()))
-                        .map(t -> new Srv(t.priority(), t.weight(), t.port(), child(t.target(), zone)))
-                        .distinct().toList();
-                if (!usable.isEmpty()) {
-                    Name owner = child(key, zone);
-                    srv.put(owner, usable);
-                    addWithAncestors(names, owner, zone);
-                }
-            });
-            return new DnsRecords(this, hosts, pointers, srv, names, unnamed);
-        }
-
-        private static void addWithAncestors(Set<Name> names, Name owner, Name apex) {
-            for (Name n = owner; n.labels() > apex.labels(); n = new Name(n, 1)) {
-                names.add(n);
-            }
-        }
-
-        private static Name child(String relative, Name zone) {
-            try {
-                return Name.concatenate(Name.fromString(relative), zone);
-            } catch (TextParseException | NameTooLongException e) {
-                throw new IllegalArgumentException("'" + relative + "." + zone + "' is not a valid DNS name", e);
-            }
+            return new DnsRecords(network, domain, serial, ttl.toSeconds(), prefixes,
+                    ZoneTables.empty(zone).update(claims));
         }
 
         private static String label(String what, String value) {
             String v = value == null ? "" : value.toLowerCase(Locale.ROOT);
-            if (!LABEL.matcher(v).matches()) {
+            if (!isLabel(v)) {
                 throw new IllegalArgumentException(what + " '" + value
                         + "' is not a DNS label (1-63 letters, digits or '-', not starting or ending with '-')");
             }
@@ -432,7 +386,7 @@ public final class DnsRecords {
         private static String serviceLabel(String what, String value) {
             String v = value == null ? "" : value.toLowerCase(Locale.ROOT);
             v = v.startsWith("_") ? v.substring(1) : v;
-            if (!SERVICE.matcher(v).matches()) {
+            if (!isServiceName(v)) {
                 throw new IllegalArgumentException(what + " '" + value + "' is not a service name (1-15 letters, digits or '-')");
             }
             return v;

@@ -4,6 +4,7 @@ import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.net.IpAddress;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -95,5 +96,33 @@ class DnsRecordsTest {
     void search_domains_are_the_network_zone_and_a_custom_domain() {
         assertThat(DnsRecords.searchDomains("blue", "qnf.internal")).containsExactly("blue.qnf.internal");
         assertThat(DnsRecords.builder("blue").domain("Corp.Example.").build().zone()).isEqualTo("blue.corp.example");
+    }
+
+    @Test
+    void an_update_changes_what_changed_and_leaves_the_records_it_came_from_whole() {
+        DnsRecords before = DnsRecords.of(DnsFixtures.BLUE, "qnf.internal", 7,
+                List.of(DnsFixtures.WEB_1, DnsFixtures.WEB_2, DnsFixtures.DB));
+        Endpoint cache = endpoint("cache", "10.89.0.20", null, Map.of("alias.qnf.dev/redis", "true",
+                "srv.qnf.dev/redis.tcp", "6379"));
+        Endpoint web2 = endpoint("c2", "10.89.0.12", null, Map.of("name", "api"));
+
+        Map<String, Endpoint> changes = new HashMap<>();
+        changes.put("cache", cache);
+        changes.put("c2", web2);
+        changes.put("db", null); // gone
+        DnsRecords after = before.update(8, changes);
+
+        assertThat(before.names()).as("the old value is untouched").containsExactly("db", "web");
+        assertThat(before.services(DnsRecords.absolute("_redis._tcp.blue.qnf.internal"))).isNull();
+        assertThat(after.names()).containsExactly("api", "cache", "redis", "web");
+        assertThat(after.services(DnsRecords.absolute("_redis._tcp.blue.qnf.internal"))).hasSize(1);
+        assertThat(after.host(DnsRecords.absolute("db.blue.qnf.internal"))).isNull();
+        assertThat(before.host(DnsRecords.absolute("db.blue.qnf.internal"))).isNotNull();
+        assertThat(after.serial()).isEqualTo(8);
+        DnsRecords fresh = DnsRecords.of(DnsFixtures.BLUE, "qnf.internal", 8, List.of(DnsFixtures.WEB_1, web2, cache));
+        assertThat(after.sameRecords(fresh)).as("%s vs %s", after, fresh).isTrue();
+        assertThat(before.sameRecords(fresh)).isFalse();
+        assertThatThrownBy(() -> before.update(9, Map.of("x", DnsFixtures.DB)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("given as x");
     }
 }

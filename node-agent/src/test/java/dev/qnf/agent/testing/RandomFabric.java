@@ -34,6 +34,8 @@ public final class RandomFabric {
     static final List<String> TIERS = List.of("front", "back");
 
     private final Random random;
+    /** Whether labels also carry what DNS reads: aliases, SRV labels, upper-case and invalid names. */
+    private final boolean dnsLabels;
     private FabricView view;
     private final Map<String, AllocationView> endpoints = new TreeMap<>(); // "net/id" → allocation
     private final Map<String, Long> identities = new TreeMap<>();          // "net|labels" → id
@@ -43,7 +45,13 @@ public final class RandomFabric {
     private boolean bPresent = true;
 
     public RandomFabric(long seed) {
+        this(seed, false);
+    }
+
+    /** With {@code dnsLabels}, endpoints' labels also give aliases, SRV records and names DNS must refuse. */
+    public RandomFabric(long seed, boolean dnsLabels) {
         random = new Random(seed);
+        this.dnsLabels = dnsLabels;
         view = FabricView.of(new ViewSnapshot(1, List.of(network("a"), network("b")), List.of(), List.of(),
                 List.of(), Map.of()));
         for (int i = 0; i < 20; i++) {
@@ -177,8 +185,25 @@ public final class RandomFabric {
     }
 
     private Map<String, String> labels() {
-        return random.nextInt(4) == 0 ? Map.of("app", pick(APPS), "tier", pick(TIERS), "name", "x" + random.nextInt(9))
+        Map<String, String> l = random.nextInt(4) == 0
+                ? Map.of("app", pick(APPS), "tier", pick(TIERS), "name", "x" + random.nextInt(9))
                 : Map.of("app", pick(APPS));
+        return dnsLabels ? dnsLabels(l) : l;
+    }
+
+    /** Names shared and refused, aliases (some claimed twice, some shadowed by a real name) and SRV labels. */
+    private Map<String, String> dnsLabels(Map<String, String> labels) {
+        Map<String, String> l = new TreeMap<>(labels);
+        switch (random.nextInt(7)) {
+            case 0 -> l.put(Labels.ALIAS_PREFIX + "al" + random.nextInt(4), "true");
+            case 1 -> l.put(Labels.ALIAS_PREFIX + "x" + random.nextInt(9), "true");
+            case 2 -> l.put("srv.qnf.dev/http.tcp", String.valueOf(80 + random.nextInt(3)));
+            case 3 -> l.put("srv.qnf.dev/" + (random.nextBoolean() ? "dns.udp" : "bad"), "53");
+            case 4 -> l.put("name", random.nextBoolean() ? "X" + random.nextInt(9) : "bad_" + random.nextInt(2));
+            default -> {
+            }
+        }
+        return l;
     }
 
     /** A small address space per network, so that addresses are reused and sometimes collide. */
