@@ -19,7 +19,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -157,25 +156,14 @@ final class AddressBook {
             if (now == before) {
                 return;
             }
-            Iterator<Map.Entry<String, Endpoint>> a = before.entrySet().iterator();
-            Iterator<Map.Entry<String, Endpoint>> b = now.entrySet().iterator();
-            Map.Entry<String, Endpoint> x = a.hasNext() ? a.next() : null;
-            Map.Entry<String, Endpoint> y = b.hasNext() ? b.next() : null;
-            while (x != null || y != null) {
-                int c = x == null ? 1 : y == null ? -1 : x.getKey().compareTo(y.getKey());
-                if (c <= 0 && (c < 0 || x.getValue() != y.getValue())) {
-                    unclaim(x.getValue());
+            MapDiff.forEachChange(before, now, (id, was, is) -> {
+                if (was != null) {
+                    unclaim(was);
                 }
-                if (c >= 0 && (c > 0 || x.getValue() != y.getValue())) {
-                    claim(y.getValue());
+                if (is != null) {
+                    claim(is);
                 }
-                if (c <= 0) {
-                    x = a.hasNext() ? a.next() : null;
-                }
-                if (c >= 0) {
-                    y = b.hasNext() ? b.next() : null;
-                }
-            }
+            });
             seen = now.isEmpty() ? seen.minus(name) : seen.plus(name, now);
         }
 

@@ -7,13 +7,11 @@ import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.policy.Labels;
 import org.pcollections.PMap;
-import org.pcollections.PSortedMap;
 
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -121,7 +119,7 @@ public final class Zones {
     private static DnsRecords update(Memo last, Memo now, long serial) {
         Set<String> touched = new HashSet<>(last.overrides().keySet());
         touched.addAll(now.overrides().keySet());
-        changedIds(last.endpoints(), now.endpoints(), touched);
+        MapDiff.forEachChange(last.endpoints(), now.endpoints(), (id, was, is) -> touched.add(id));
         Map<String, Endpoint> changed = new HashMap<>();
         for (String id : touched) {
             Endpoint e = now.effective(id);
@@ -133,45 +131,5 @@ public final class Zones {
             return last.records();
         }
         return last.records().update(serial, changed);
-    }
-
-    /**
-     * Adds to {@code out} the ids whose entry is not the same object in both maps: nothing for the same map, else
-     * one walk of both in key order (the view's endpoint maps are sorted persistent maps; others are compared by
-     * lookups).
-     */
-    private static void changedIds(PMap<String, Endpoint> before, PMap<String, Endpoint> after, Set<String> out) {
-        if (before == after) {
-            return;
-        }
-        if (!(before instanceof PSortedMap<String, Endpoint>) || !(after instanceof PSortedMap<String, Endpoint>)) {
-            before.forEach((id, e) -> {
-                if (after.get(id) != e) {
-                    out.add(id);
-                }
-            });
-            after.keySet().stream().filter(id -> !before.containsKey(id)).forEach(out::add);
-            return;
-        }
-        Iterator<Map.Entry<String, Endpoint>> a = before.entrySet().iterator();
-        Iterator<Map.Entry<String, Endpoint>> b = after.entrySet().iterator();
-        Map.Entry<String, Endpoint> x = a.hasNext() ? a.next() : null;
-        Map.Entry<String, Endpoint> y = b.hasNext() ? b.next() : null;
-        while (x != null || y != null) {
-            int c = x == null ? 1 : y == null ? -1 : x.getKey().compareTo(y.getKey());
-            if (c < 0) {
-                out.add(x.getKey());
-            } else if (c > 0) {
-                out.add(y.getKey());
-            } else if (x.getValue() != y.getValue()) {
-                out.add(x.getKey());
-            }
-            if (c <= 0) {
-                x = a.hasNext() ? a.next() : null;
-            }
-            if (c >= 0) {
-                y = b.hasNext() ? b.next() : null;
-            }
-        }
     }
 }
