@@ -56,10 +56,11 @@ final class ZoneTables {
     private final PMap<Name, DnsRecords.Host> hosts;
     private final PMap<Name, List<Name>> pointers;
     private final PMap<Name, List<DnsRecords.Srv>> srv;
-    /** Every owner name and its ancestors below the apex → how many owners below (empty non-terminals answer NODATA). */
+    /** Every owner name and its ancestors below the apex → owners at or below (empty non-terminals answer NODATA). */
     private final PMap<Name, Integer> names;
 
-    private ZoneTables(Name zone, PMap<String, ZoneClaims> claims, PMap<String, PSortedMap<IpAddress, Integer>> addresses,
+    private ZoneTables(Name zone, PMap<String, ZoneClaims> claims,
+                       PMap<String, PSortedMap<IpAddress, Integer>> addresses,
                        PMap<IpAddress, PSortedMap<String, Integer>> owners,
                        PMap<String, PSortedMap<String, String>> aliases,
                        PMap<String, PSortedMap<String, Integer>> aliasesOf,
@@ -91,6 +92,9 @@ final class ZoneTables {
 
     /** These tables with each claimant's claims replaced ({@code null}: the claimant is gone). */
     ZoneTables update(Map<String, ZoneClaims> changed) {
+        if (changed.isEmpty()) {
+            return this;
+        }
         Update u = new Update(this);
         changed.forEach((claimant, now) -> {
             ZoneClaims was = u.claims.get(claimant);

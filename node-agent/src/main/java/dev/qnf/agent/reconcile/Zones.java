@@ -84,14 +84,15 @@ public final class Zones {
             }
             Map<String, Endpoint> overrides = new HashMap<>();
             String prefix = LocalAttachment.key(h.name(), "");
-            gone.stream().filter(k -> k.startsWith(prefix)).forEach(k -> overrides.put(k.substring(prefix.length()), null));
+            gone.stream().filter(k -> k.startsWith(prefix))
+                    .forEach(k -> overrides.put(k.substring(prefix.length()), null));
             for (LocalAttachment a : live) {
                 if (a.network().equals(h.name())) {
                     overrides.put(a.endpoint(), DesiredState.endpointOf(a, in.node(), view));
                 }
             }
-            Memo now = new Memo(h.network(), in.domain(), view.endpointMap(h.name()), Collections.unmodifiableMap(overrides),
-                    null);
+            Memo now = new Memo(h.network(), in.domain(), view.endpointMap(h.name()),
+                    Collections.unmodifiableMap(overrides), null);
             Memo last = memo ? MEMOS.get(h.name()) : null;
             DnsRecords records = last != null && last.network().equals(h.network()) && last.domain().equals(in.domain())
                     ? update(last, now, serial) : fromNothing(now, serial);

@@ -82,7 +82,8 @@ class ZoneDeltaTest {
             if (dice < 4) {
                 live.add(attachment(n, e.id(), str(e.ip()), str(e.ip6()), e.labels(), view.revision()));
             } else if (dice < 5) {
-                String ip = e.ip() == null ? null : e.ip().toString().replaceFirst("\\.\\d+$", "." + (100 + pick.nextInt(50)));
+                String ip = e.ip() == null ? null
+                        : e.ip().toString().replaceFirst("\\.\\d+$", "." + (100 + pick.nextInt(50)));
                 live.add(attachment(n, e.id(), ip, null, Map.of("name", "Local" + pick.nextInt(3)),
                         view.revision() + 1));
             } else if (dice < 6) {
