@@ -56,7 +56,7 @@ public final class CaCache {
     private List<Object> stamps() {
         List<Object> stamps = new ArrayList<>();
         for (String name : List.of(ClusterPki.CA_CERT, ClusterPki.CA_KEY, TlsFiles.BUNDLE,
-                ClusterPki.CA_CROSS)) {
+                ClusterPki.CA_CROSS, ClusterPki.CA_NEXT)) {
             Path file = dir.resolve(name);
             try {
                 if (Files.exists(file)) {

@@ -29,6 +29,8 @@ public final class ClusterPki {
      * that holders trusting only the old CA accept it (absent otherwise).
      */
     public static final String CA_CROSS = "cross.pem";
+    /** The rotated CA's certificate while its key replaces the old one (see {@link #installRotated}). */
+    static final String CA_NEXT = "ca-next.pem";
 
     private final Path dir;
     private final CertificateAuthority ca;
@@ -76,9 +78,11 @@ public final class ClusterPki {
     }
 
     /**
-     * Installs the CA a rotation made (see {@link CaRotationPlan}): {@code crossSigned} (null once the old CA is
-     * retired) first, then bundle, key and certificate, so that a reader between the writes sees a key that does not
-     * match the certificate (which {@link #load} refuses and {@link CaCache} outlasts), never a wrong chain.
+     * Installs the CA a rotation made (see {@link RotatedCa}): {@code crossSigned} (null once the old CA is retired)
+     * first, then bundle, the new certificate as {@code ca-next.pem}, key and certificate, then {@code ca-next.pem}
+     * goes. A reader between the writes sees a key that does not match the certificate (which {@link #load} refuses
+     * and {@link CaCache} outlasts), never a wrong chain; a crash between the key and the certificate leaves
+     * {@code ca-next.pem}, from which {@link #load} finishes the install.
      */
     public static ClusterPki installRotated(Path dir, X509Certificate caCert, java.security.PrivateKey key,
                                             X509Certificate crossSigned, List<X509Certificate> bundle,
@@ -86,8 +90,10 @@ public final class ClusterPki {
         CertificateAuthority ca = CertificateAuthority.of(caCert, key, clock);
         writeCross(dir, crossSigned);
         Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), bundle);
+        Pem.writeCertificates(dir.resolve(CA_NEXT), List.of(caCert));
         writeKey(dir.resolve(CA_KEY), key, passphrase);
         Pem.writeCertificates(dir.resolve(CA_CERT), List.of(caCert));
+        deleteNext(dir);
         return new ClusterPki(dir, ca, bundle, crossSigned == null ? List.of() : List.of(crossSigned));
     }
 
@@ -96,6 +102,14 @@ public final class ClusterPki {
         writeCross(dir, crossSigned);
         Pem.writeCertificates(dir.resolve(TlsFiles.BUNDLE), newBundle);
         return new ClusterPki(dir, ca, newBundle, crossSigned == null ? List.of() : List.of(crossSigned));
+    }
+
+    private static void deleteNext(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(CA_NEXT));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot delete " + dir.resolve(CA_NEXT), e);
+        }
     }
 
     private static void writeCross(Path dir, X509Certificate crossSigned) {
@@ -154,18 +168,28 @@ public final class ClusterPki {
      * {@link IllegalStateException}; a cross-certificate for another key is ignored.
      */
     public static ClusterPki load(Path dir, Clock clock, CaPassphrase passphrase) {
-        X509Certificate cert = Pem.readCertificates(dir.resolve(CA_CERT)).get(0);
+        X509Certificate held = Pem.readCertificates(dir.resolve(CA_CERT)).get(0);
         java.security.PrivateKey key = Pem.readPrivateKey(dir.resolve(CA_KEY), passphrase);
-        if (!CertificateAuthority.keyMatches(cert, key)) {
-            throw new IllegalStateException("the CA key in " + dir + " does not belong to its certificate (being "
-                    + "rotated?)");
+        X509Certificate cert = held;
+        if (!CertificateAuthority.keyMatches(held, key)) {
+            Path next = dir.resolve(CA_NEXT);
+            X509Certificate rotated = Files.isRegularFile(next) ? Pem.readCertificates(next).get(0) : null;
+            if (rotated == null || !CertificateAuthority.keyMatches(rotated, key)) {
+                throw new IllegalStateException("the CA key in " + dir + " does not belong to its certificate "
+                        + "(being rotated this moment? else copy the CA directory of another server here)");
+            }
+            // an install of a rotated CA stopped (or is) between key and certificate: finish it (idempotent)
+            Pem.writeCertificates(dir.resolve(CA_CERT), List.of(rotated));
+            deleteNext(dir);
+            cert = rotated;
         }
+        final X509Certificate ours = cert;
         CertificateAuthority ca = CertificateAuthority.of(cert, key, clock);
         Path bundleFile = dir.resolve(TlsFiles.BUNDLE);
         List<X509Certificate> bundle = Files.isRegularFile(bundleFile) ? Pem.readCertificates(bundleFile) : List.of(cert);
         Path crossFile = dir.resolve(CA_CROSS);
         List<X509Certificate> cross = Files.isRegularFile(crossFile) ? Pem.readCertificates(crossFile).stream()
-                .filter(c -> c.getPublicKey().equals(cert.getPublicKey())).toList() : List.of();
+                .filter(c -> c.getPublicKey().equals(ours.getPublicKey())).toList() : List.of();
         return new ClusterPki(dir, ca, bundle, cross);
     }
 

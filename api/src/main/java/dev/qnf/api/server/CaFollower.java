@@ -127,10 +127,11 @@ final class CaFollower implements AutoCloseable {
 
     /** This server's CA directory brought to the rotation's CA and trust; null if it cannot follow. */
     private ClusterPki installed(RotatedCa rotation) {
-        X509Certificate held = Pem.readCertificates(caDir.resolve(ClusterPki.CA_CERT)).get(0);
+        ClusterPki local = ClusterPki.load(caDir, clock, passphrase);   // finishes an install a crash interrupted
+        X509Certificate held = local.ca().certificate();
         X509Certificate attached = rotation.attached();
         if (held.equals(rotation.signer())) {
-            ClusterPki ca = ClusterPki.load(caDir, clock, passphrase);
+            ClusterPki ca = local;
             if (!ca.bundle().equals(rotation.bundle()) || !ca.intermediates().equals(attached == null ? List.of()
                     : List.of(attached))) {
                 ca = ca.withTrust(rotation.bundle(), attached);
@@ -139,8 +140,7 @@ final class CaFollower implements AutoCloseable {
             return ca;
         }
         if (held.equals(rotation.previous())) {
-            ClusterPki previous = ClusterPki.load(caDir, clock, passphrase);
-            ClusterPki ca = ClusterPki.installRotated(caDir, rotation.signer(), rotation.openKey(previous), attached,
+            ClusterPki ca = ClusterPki.installRotated(caDir, rotation.signer(), rotation.openKey(local), attached,
                     rotation.bundle(), passphrase, clock);
             log.info("installed the rotated cluster CA {} (replacing {}) in {}", rotation.state().signerPin(),
                     rotation.state().previousPin(), caDir);

@@ -107,4 +107,24 @@ class RotatedCaTest {
         assertThat(RotatedCa.of(forged.state()).vouchedForBy(List.of(a.ca().certificate()))).isFalse();
         assertThat(RotatedCa.of(s).vouchedForBy(List.of(a.ca().certificate()))).isTrue();
     }
+
+    @Test
+    void anInstallInterruptedBetweenKeyAndCertificateIsFinishedByTheNextLoad() {
+        Path caDir = dir.resolve("a");
+        ClusterPki a = ClusterPki.create(caDir, DOMAIN);
+        RotatedCa rotation = RotatedCa.prepare(a, Clock.systemUTC());
+        // what a crash leaves after installRotated wrote ca-next.pem and the new key, before the new ca.pem
+        Pem.writeCertificates(caDir.resolve(ClusterPki.CA_NEXT), List.of(rotation.signer()));
+        Pem.writePrivateKey(caDir.resolve(ClusterPki.CA_KEY), rotation.openKey(a));
+
+        ClusterPki loaded = ClusterPki.load(caDir);
+        assertThat(loaded.ca().certificate()).isEqualTo(rotation.signer());
+        assertThat(Pem.readCertificates(caDir.resolve(ClusterPki.CA_CERT))).containsExactly(rotation.signer());
+        assertThat(caDir.resolve(ClusterPki.CA_NEXT)).doesNotExist();
+
+        // a key matching neither certificate is a clear error, not a CA that signs with the wrong key
+        Pem.writePrivateKey(caDir.resolve(ClusterPki.CA_KEY), CertificateAuthority.newKeyPair().getPrivate());
+        assertThatThrownBy(() -> ClusterPki.load(caDir)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not belong to its certificate");
+    }
 }
