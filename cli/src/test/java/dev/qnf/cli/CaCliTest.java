@@ -61,7 +61,7 @@ class CaCliTest {
             assertThat(early.err()).contains("can be retired from");
 
             // the admin renews once the server has installed the new CA: certificate and bundle of the rotation
-            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
                 QnfRun renewed = QnfRun.against(server.apiUrl(), tls, "cert", "renew");
                 assertThat(renewed.code()).as(renewed.toString()).isZero();
                 Identity now = admin.load();
