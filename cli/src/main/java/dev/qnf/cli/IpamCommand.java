@@ -17,7 +17,7 @@ import java.util.List;
 final class IpamCommand {
 
     static void print(Output out, List<AllocationView> rows) {
-        print(out, rows.size() == 1 ? rows.get(0) : rows, rows);
+        print(out, Output.document(rows), rows);
     }
 
     /** Rows as a table, or {@code document} (a single object or the whole list answer) as JSON/YAML. */

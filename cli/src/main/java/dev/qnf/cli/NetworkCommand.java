@@ -19,7 +19,7 @@ import java.util.Map;
 final class NetworkCommand {
 
     static void print(Output out, List<NetworkView> rows) {
-        print(out, rows.size() == 1 ? rows.get(0) : rows, rows);
+        print(out, Output.document(rows), rows);
     }
 
     /** Rows as a table, or {@code document} (a single object or the whole list answer) as JSON/YAML. */

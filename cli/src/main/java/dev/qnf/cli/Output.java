@@ -39,6 +39,11 @@ public final class Output {
         }
     }
 
+    /** The JSON/YAML document for {@code rows}: one row is that object (what a create or get answers), more a list. */
+    public static Object document(List<?> rows) {
+        return rows.size() == 1 ? rows.get(0) : rows;
+    }
+
     /** Prints {@code document} as JSON/YAML, or {@code rows} as a table. */
     @SafeVarargs
     public final <T> void print(Object document, List<T> rows, Column<T>... columns) {
