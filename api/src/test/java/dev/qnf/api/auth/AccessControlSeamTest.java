@@ -7,7 +7,7 @@ import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.api.testing.Http;
 import dev.qnf.api.testing.InMemoryFabric;
-import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.ServerConfigs;
 import dev.qnf.api.v1.CreateNetworkRequest;
 import dev.qnf.api.v1.DeleteNetworkRequest;
 import dev.qnf.api.v1.NetworksGrpc;
@@ -53,8 +53,7 @@ class AccessControlSeamTest {
     @Test
     void restAndGrpcCallsPassTheSameAccessControl() throws Exception {
         Recording access = new Recording();
-        ServerConfig config = ServerConfig.of("s1", Path.of("/unused"), "127.0.0.1:" + Ports.free(),
-                "127.0.0.1:" + Ports.free(), null, false);
+        ServerConfig config = ServerConfigs.alone("s1", Path.of("/unused"));
         try (QnfServer server = QnfServer.start(config, (c, m) -> new InMemoryFabric(c.id(), c.raftAddress()), access)) {
             Http http = new Http(server.apiUrl());
             Http.Response anonymous = http.post("/v1/networks", "{\"name\":\"blue\",\"cidr\":\"10.0.0.0/24\"}");

@@ -10,7 +10,7 @@ import dev.qnf.api.json.WatchMessage;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.api.testing.InMemoryFabric;
-import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.ServerConfigs;
 import dev.qnf.api.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,8 +39,7 @@ class WatchOverMutualTlsTest {
     @Test
     void everyWriteReachesANodesWatchBeforeTheNextOne() throws Exception {
         TestPki pki = TestPki.create(dir);
-        ServerConfig config = ServerConfig.of("w1", dir.resolve("data"), "127.0.0.1:" + Ports.free(),
-                "127.0.0.1:" + Ports.free(), null, false);
+        ServerConfig config = ServerConfigs.alone("w1", dir.resolve("data"));
         List<WatchMessage> seen = new CopyOnWriteArrayList<>();
         try (QnfServer server = QnfServer.start(pki.secure(config), (c, m) -> new InMemoryFabric(c.id(), c.raftAddress()));
              QnfClient admin = QnfClient.connect(pki.admin(), server.apiUrl());

@@ -16,6 +16,7 @@ import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.api.testing.Ports;
 import dev.qnf.api.testing.ReplicaServers;
+import dev.qnf.api.testing.ServerConfigs;
 import dev.qnf.api.testing.TestPki;
 import dev.qnf.api.v1.FabricProto;
 import io.grpc.CallOptions;
@@ -87,11 +88,10 @@ class ApiFuzzTest {
     @BeforeAll
     static void start() throws Exception {
         TestPki pki = TestPki.create(dir);
-        ServerConfig config = ServerConfig.of("s1", dir.resolve("data"), "127.0.0.1:" + Ports.free(),
-                "127.0.0.1:" + Ports.free(), null, false);
+        ServerConfig config = ServerConfigs.alone("s1", dir.resolve("data"));
         // with a join port (whose CA also signs renewals), so that /v1/join and /v1/certificates/renew are fuzzed too;
         // without token pruning, which would delete the fuzzer's accepted short-lived tokens between two state hashes
-        server = QnfServer.start(pki.secure(config).withJoinPort("127.0.0.1:" + Ports.free(),
+        server = QnfServer.start(pki.secure(config).withJoinPort(Ports.loopback(),
                 pki.pki().copyTo(dir.resolve("ca-copy")).dir()).withoutTokenPruning());
         ReloadingIdentity admin = ReloadingIdentity.of(pki.admin());
         http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(Tls.clientContext(admin))

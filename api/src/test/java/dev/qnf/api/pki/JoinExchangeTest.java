@@ -30,7 +30,7 @@ class JoinExchangeTest {
     /** Without token pruning: the expired-token case needs the token still there, expired (409), not pruned (404). */
     @RegisterExtension
     static final SecureClusterExtension cluster = SecureClusterExtension.ready((cluster, c) ->
-            c.withJoinPort("127.0.0.1:" + Ports.free(), cluster.caCopy(c)).withoutTokenPruning());
+            c.withJoinPort(Ports.loopback(), cluster.caCopy(c)).withoutTokenPruning());
 
     /** Where a joiner (or another CA) of one test keeps its files. */
     static Path dir(String name) {

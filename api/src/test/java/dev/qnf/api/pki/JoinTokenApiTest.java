@@ -6,7 +6,7 @@ import dev.qnf.api.json.TokenCreated;
 import dev.qnf.api.json.TokenRequest;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
-import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.ServerConfigs;
 import dev.qnf.api.testing.TestPki;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +31,7 @@ class JoinTokenApiTest {
     @BeforeAll
     static void start() throws IOException {
         pki = TestPki.create(dir);
-        ServerConfig config = ServerConfig.of("s1", dir.resolve("data"), "127.0.0.1:" + Ports.free(),
-                "127.0.0.1:" + Ports.free(), null, false);
+        ServerConfig config = ServerConfigs.alone("s1", dir.resolve("data"));
         server = QnfServer.start(pki.secure(config));
         // a leader first: the revocation check before authorization reads the replicated state
         try (QnfClient admin = QnfClient.connect(pki.admin(), server.apiUrl())) {

@@ -8,7 +8,7 @@ import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.api.testing.InMemoryFabric;
-import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.ServerConfigs;
 import dev.qnf.api.testing.TestPki;
 import dev.qnf.api.v1.CreateNetworkRequest;
 import dev.qnf.api.v1.ListNetworksRequest;
@@ -51,8 +51,7 @@ class MutualTlsTest {
     @BeforeAll
     static void start() throws IOException {
         pki = TestPki.create(dir);
-        ServerConfig config = ServerConfig.of("s1", dir.resolve("data"), "127.0.0.1:" + Ports.free(),
-                "127.0.0.1:" + Ports.free(), null, false);
+        ServerConfig config = ServerConfigs.alone("s1", dir.resolve("data"));
         server = QnfServer.start(pki.secure(config), (c, m) -> new InMemoryFabric(c.id(), c.raftAddress()));
     }
 
@@ -177,8 +176,7 @@ class MutualTlsTest {
     void aClientRefusesAServerThatIsNotAServerIdentity(@TempDir Path out) throws Exception {
         // a node certificate of the same cluster used as a server certificate: clients accept only /server/ IDs
         TlsFiles node = pki.node("impostor");
-        ServerConfig config = ServerConfig.of("s2", out, "127.0.0.1:" + Ports.free(), "127.0.0.1:" + Ports.free(),
-                null, false).withTls(node);
+        ServerConfig config = ServerConfigs.alone("s2", out).withTls(node);
         try (QnfServer impostor = QnfServer.start(config, (c, m) -> new InMemoryFabric(c.id(), c.raftAddress()));
              QnfClient admin = QnfClient.connect(pki.admin(), impostor.apiUrl())) {
             assertThatThrownBy(admin::listNetworks).isInstanceOfSatisfying(QnfApiException.class,

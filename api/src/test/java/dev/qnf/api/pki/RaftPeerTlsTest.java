@@ -38,8 +38,7 @@ class RaftPeerTlsTest {
     @Test
     void peersWithoutAServerCertificateOfTheClusterCannotJoinOrDisturb() throws Exception {
         TestPki pki = TestPki.create(dir.resolve("pki"));
-        Map<String, String> peers = Map.of("s1", "127.0.0.1:" + Ports.free(), "s2", "127.0.0.1:" + Ports.free(),
-                "s3", "127.0.0.1:" + Ports.free());
+        Map<String, String> peers = Map.of("s1", Ports.loopback(), "s2", Ports.loopback(), "s3", Ports.loopback());
         try (QnfServer s1 = QnfServer.start(pki.secure(server("s1", peers)));
              QnfServer s2 = QnfServer.start(pki.secure(server("s2", peers)));
              QnfClient admin = QnfClient.connect(pki.admin(), s1.apiUrl(), s2.apiUrl())) {
@@ -61,7 +60,7 @@ class RaftPeerTlsTest {
     }
 
     private ServerConfig server(String id, Map<String, String> peers) {
-        return ServerConfig.of(id, dir.resolve(id), peers.get(id), "127.0.0.1:" + Ports.free(), peers, false);
+        return ServerConfig.of(id, dir.resolve(id), peers.get(id), Ports.loopback(), peers, false);
     }
 
     /** Runs an impostor as s3 for several election timeouts: its state stays empty (it never got an append). */

@@ -4,7 +4,7 @@ import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 import dev.qnf.api.testing.InMemoryFabric;
-import dev.qnf.api.testing.Ports;
+import dev.qnf.api.testing.ServerConfigs;
 import dev.qnf.api.testing.TestPki;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -35,8 +35,7 @@ class StalledHandshakeTest {
     @Test
     void stalledHandshakesDoNotDelayOtherClients() throws Exception {
         TestPki pki = TestPki.create(dir);
-        ServerConfig config = ServerConfig.of("s1", dir.resolve("data"), "127.0.0.1:" + Ports.free(),
-                "127.0.0.1:" + Ports.free(), null, false);
+        ServerConfig config = ServerConfigs.alone("s1", dir.resolve("data"));
         List<Socket> stalled = new ArrayList<>();
         try (QnfServer server = QnfServer.start(pki.secure(config),
                 (c, m) -> new InMemoryFabric(c.id(), c.raftAddress()));

@@ -21,8 +21,7 @@ public final class FakeServers {
     }
 
     public static Running start(String id) {
-        ServerConfig config = ServerConfig.of(id, Path.of("/nonexistent/" + id), "127.0.0.1:" + Ports.free(),
-                "127.0.0.1:" + Ports.free(), null, false);
+        ServerConfig config = ServerConfigs.alone(id, Path.of("/nonexistent/" + id));
         AtomicReference<InMemoryFabric> fabric = new AtomicReference<>();
         try {
             QnfServer server = QnfServer.start(config, (c, metrics) -> {

@@ -18,6 +18,11 @@ public final class Ports {
     private Ports() {
     }
 
+    /** {@code 127.0.0.1:<a free port>}: a Raft, API or join address. */
+    public static String loopback() {
+        return "127.0.0.1:" + free();
+    }
+
     public static int free() {
         while (true) {
             try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

@@ -81,8 +81,7 @@ public final class ReplicaServers {
     /** A single-member cluster, ready (leader elected, member announced) when this returns. */
     public static Running single(String id) {
         Path dir = tempDir(id);
-        Running r = new Running(ServerConfig.of(id, dir, "127.0.0.1:" + Ports.free(), "127.0.0.1:" + Ports.free(),
-                null, false)).start();
+        Running r = new Running(ServerConfigs.alone(id, dir)).start();
         awaitReady(List.of(r));
         r.server().announced().join();
         return r;
@@ -90,8 +89,7 @@ public final class ReplicaServers {
 
     /** A server started in join mode: it serves its API at once and waits to be added to a group. */
     public static Running joining(String id) {
-        return new Running(ServerConfig.of(id, tempDir(id), "127.0.0.1:" + Ports.free(), "127.0.0.1:" + Ports.free(),
-                null, true)).start();
+        return new Running(ServerConfigs.joining(id, tempDir(id))).start();
     }
 
     /** {@code n} servers that form one group from the start. */
@@ -104,8 +102,8 @@ public final class ReplicaServers {
         Map<String, String> peers = new LinkedHashMap<>();
         Map<String, String> apis = new LinkedHashMap<>();
         for (int i = 1; i <= n; i++) {
-            peers.put(prefix + i, "127.0.0.1:" + Ports.free());
-            apis.put(prefix + i, "127.0.0.1:" + Ports.free());
+            peers.put(prefix + i, Ports.loopback());
+            apis.put(prefix + i, Ports.loopback());
         }
         List<Running> servers = new ArrayList<>();
         peers.forEach((id, raft) -> servers.add(new Running(new ServerConfig(id, tempDir(id), raft, apis.get(id),

@@ -51,11 +51,11 @@ public final class SecureCluster implements AutoCloseable {
     public static SecureCluster start(TestPki pki, Path dir, int n, UnaryOperator<ServerConfig> customize) {
         Map<String, String> peers = new LinkedHashMap<>();
         for (int i = 1; i <= n; i++) {
-            peers.put("s" + i, "127.0.0.1:" + Ports.free());
+            peers.put("s" + i, Ports.loopback());
         }
         List<ServerConfig> configs = new ArrayList<>();
         peers.forEach((id, raft) -> configs.add(customize.apply(pki.secure(ServerConfig.of(id, dir.resolve(id), raft,
-                "127.0.0.1:" + Ports.free(), peers, false)))));
+                Ports.loopback(), peers, false)))));
         List<QnfServer> started = new ArrayList<>();
         configs.parallelStream().map(c -> {
             try {
