@@ -5,11 +5,5 @@
 # Usage: bench/dns-zone.sh [ENDPOINTS [ROUNDS]]     (defaults 10000 and 30; as many warm-up rounds first)
 #   OLD_CLASSES=DIR  put DIR before the build's classes (the same bench against other Zones/DnsRecords classes)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-cp_file="$(mktemp)"
-trap 'rm -f "$cp_file"' EXIT
-mvn -B -o -q -pl node-agent -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$cp_file"
-cp="${OLD_CLASSES:+$OLD_CLASSES:}node-agent/target/test-classes:node-agent/target/classes:$(cat "$cp_file")"
-exec java -Xmx1g -cp "$cp" dev.qnf.agent.reconcile.DnsZoneBench "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/agent-bench.sh"
+run_agent_bench dev.qnf.agent.reconcile.DnsZoneBench "$@"

@@ -7,13 +7,5 @@
 #   LOCAL_ENDPOINTS  endpoints on this host (default 10000: all of them, the worst case; 100 is a typical node)
 #   ROUNDS           incremental rounds (default 5)
 set -euo pipefail
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$root"
-cp_file="$(mktemp)"
-trap 'rm -f "$cp_file"' EXIT
-# in one reactor run, so that the project's own modules resolve to their target/classes (nothing needs to be
-# installed in ~/.m2); every module writes the file, node-agent last
-mvn -B -o -q -pl node-agent -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
-    -Dmdep.outputFile="$cp_file"
-cp="node-agent/target/test-classes:node-agent/target/classes:$(cat "$cp_file")"
-exec java -Xmx1g -cp "$cp" dev.qnf.agent.reconcile.PolicyScaleBench "$@"
+source "$(dirname "${BASH_SOURCE[0]}")/lib/agent-bench.sh"
+run_agent_bench dev.qnf.agent.reconcile.PolicyScaleBench "$@"
