@@ -40,7 +40,7 @@ final class PortGuard {
 
     /** Whether the state has any port to guard; without one the table is not created. */
     static boolean needed(Ruleset r) {
-        return r.endpoints().values().stream().anyMatch(ep -> ep.port() != null);
+        return ((Endpoints) r.endpoints()).anyPort();
     }
 
     static Table table(Ruleset r) {
@@ -64,16 +64,9 @@ final class PortGuard {
             Map<String, Map<String, String>> changes = new LinkedHashMap<>();
             SETS.keySet().forEach(name -> changes.put(name, new LinkedHashMap<>()));
             // what went first, so that an element an endpoint keeps across a change is added back
-            previous.endpoints().forEach((id, ep) -> {
-                if (!ep.equals(r.endpoints().get(id))) {
-                    elements(ep, null, changes);
-                }
-            });
-            r.endpoints().forEach((id, ep) -> {
-                if (!ep.equals(previous.endpoints().get(id))) {
-                    elements(ep, "", changes);
-                }
-            });
+            Ruleset.EndpointChanges changed = r.endpointChangesFrom(previous);
+            changed.gone().forEach(ep -> elements(ep, null, changes));
+            changed.came().forEach(ep -> elements(ep, "", changes));
             SETS.keySet().forEach(name -> RulesetCompiler.derive(sets, before, name, changes.get(name)));
         }
         Map<String, Chain> chains = new LinkedHashMap<>();

@@ -174,9 +174,10 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
     public Ruleset {
         Objects.requireNonNull(policy, "policy");
         networks = immutableSorted(networks);
-        endpoints = immutableSorted(endpoints);
         ports = ports.stream().sorted(PortMapping.ORDER).toList();
-        validate(networks, endpoints, ports);
+        validate(networks, ports);
+        // endpoints derived from a checked state by a few changes were checked by those ({@link #withEndpoints})
+        endpoints = Endpoints.of(networks, endpoints);
     }
 
     public static Ruleset of(Collection<Network> networks, Collection<Endpoint> endpoints,
@@ -224,15 +225,68 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
     }
 
     public Ruleset withEndpoint(Endpoint endpoint) {
-        SortedMap<String, Endpoint> e = new TreeMap<>(endpoints);
-        e.put(endpoint.id(), endpoint);
-        return new Ruleset(networks, e, ports, policy);
+        return withEndpoints(Collections.singletonMap(endpoint.id(), endpoint));
     }
 
     public Ruleset withoutEndpoint(String id) {
-        SortedMap<String, Endpoint> e = new TreeMap<>(endpoints);
-        e.remove(id);
-        return new Ruleset(networks, e, ports, policy);
+        return withEndpoints(Collections.singletonMap(id, null));
+    }
+
+    /**
+     * With the endpoints of {@code changes} (id → endpoint; null: removed), checking only those: what the agent
+     * does on a CNI ADD or a watch event, whatever the number of other endpoints. Same result and same errors as a
+     * state built whole.
+     */
+    public Ruleset withEndpoints(Map<String, Endpoint> changes) {
+        return new Ruleset(networks, ((Endpoints) endpoints).with(changes), ports, policy);
+    }
+
+    /** The same endpoints and networks with other port mappings and policy (the endpoints are not checked again). */
+    public Ruleset withPortsAndPolicy(List<PortMapping> ports, PolicyPlan plan) {
+        return new Ruleset(networks, endpoints, ports, plan);
+    }
+
+    /** The local endpoint holding {@code address}, if any. */
+    Endpoint holderOf(IpAddress address) {
+        return ((Endpoints) endpoints).holder(address);
+    }
+
+    /**
+     * The local endpoints that differ from {@code previous} to this state: by the recorded changes when these
+     * endpoints were derived from {@code previous}'s, else by comparing the two maps. What the layout's per-endpoint
+     * sets are derived by.
+     */
+    EndpointChanges endpointChangesFrom(Ruleset previous) {
+        java.util.List<Endpoint> gone = new java.util.ArrayList<>();
+        java.util.List<Endpoint> came = new java.util.ArrayList<>();
+        SortedMap<String, Endpoint> recorded = ((Endpoints) endpoints).changesFrom(previous.endpoints());
+        if (recorded != null) {
+            recorded.forEach((id, ep) -> {
+                Endpoint old = previous.endpoints().get(id);
+                if (old != null) {
+                    gone.add(old);
+                }
+                if (ep != null) {
+                    came.add(ep);
+                }
+            });
+        } else if (previous.endpoints() != endpoints) {
+            previous.endpoints().forEach((id, ep) -> {
+                if (!ep.equals(endpoints.get(id))) {
+                    gone.add(ep);
+                }
+            });
+            endpoints.forEach((id, ep) -> {
+                if (!ep.equals(previous.endpoints().get(id))) {
+                    came.add(ep);
+                }
+            });
+        }
+        return new EndpointChanges(gone, came);
+    }
+
+    /** Local endpoints that changed: the old versions (and removed ones), and the new versions (and added ones). */
+    record EndpointChanges(List<Endpoint> gone, List<Endpoint> came) {
     }
 
     /** With the mapping, replacing any mapping of the same host port, protocol and family. */
@@ -251,8 +305,8 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
         return networks.values().stream().anyMatch(n -> n.cidr6() != null);
     }
 
-    private static void validate(Map<String, Network> networks, Map<String, Endpoint> endpoints,
-                                 List<PortMapping> ports) {
+    /** The networks and port mappings; the endpoints are checked by {@link Endpoints}. */
+    private static void validate(Map<String, Network> networks, List<PortMapping> ports) {
         Map<String, String> bridges = new HashMap<>();
         networks.forEach((name, n) -> {
             if (!name.equals(n.name())) {
@@ -273,39 +327,6 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
                     }
                 }
             }
-        });
-        Map<IpAddress, String> holders = new HashMap<>();
-        Map<String, String> plugged = new HashMap<>();
-        endpoints.forEach((id, ep) -> {
-            if (ep.port() != null) {
-                String other = plugged.put(ep.port().ifname(), id);
-                if (other != null) {
-                    throw new IllegalArgumentException("port " + ep.port().ifname() + " given to endpoints " + other
-                            + " and " + id);
-                }
-                if (bridges.containsKey(ep.port().ifname())) {
-                    throw new IllegalArgumentException("endpoint " + id + ": port " + ep.port().ifname()
-                            + " is a network's bridge");
-                }
-            }
-            if (!id.equals(ep.id())) {
-                throw new IllegalArgumentException("endpoint " + ep.id() + " filed under '" + id + "'");
-            }
-            Network n = networks.get(ep.network());
-            if (n == null) {
-                throw new IllegalArgumentException("endpoint " + id + " is on unknown network " + ep.network());
-            }
-            ep.addresses().forEach(a -> {
-                Cidr c = n.cidr(a.family());
-                if (c == null || !c.contains(a)) {
-                    throw new IllegalArgumentException("endpoint " + id + " address " + a + " is outside network "
-                            + n.name() + " (" + (c == null ? "no IPv" + a.family() + " prefix" : c) + ")");
-                }
-                String other = holders.put(a, id);
-                if (other != null) {
-                    throw new IllegalArgumentException("address " + a + " held by endpoints " + other + " and " + id);
-                }
-            });
         });
         for (int i = 1; i < ports.size(); i++) {
             if (PortMapping.ORDER.compare(ports.get(i - 1), ports.get(i)) == 0) {

@@ -403,19 +403,9 @@ public final class RulesetCompiler {
      * one reference comparison per identity). Only those addresses are decided again, by the same {@link #identity}.
      */
     private static Map<String, NftSet> addressSets(Ruleset previous, Table before, Ruleset r) {
-        List<Endpoint> gone = new ArrayList<>();
-        List<Endpoint> came = new ArrayList<>();
-        previous.endpoints().forEach((id, ep) -> {
-            Endpoint now = r.endpoints().get(id);
-            if (!ep.equals(now)) {
-                gone.add(ep);
-            }
-        });
-        r.endpoints().forEach((id, ep) -> {
-            if (!ep.equals(previous.endpoints().get(id))) {
-                came.add(ep);
-            }
-        });
+        Ruleset.EndpointChanges changed = r.endpointChangesFrom(previous);
+        List<Endpoint> gone = changed.gone();
+        List<Endpoint> came = changed.came();
         Set<IpAddress> affected = new java.util.HashSet<>();
         for (Endpoint ep : gone) {
             ep.addresses().forEach(affected::add);
@@ -441,8 +431,6 @@ public final class RulesetCompiler {
                 affected.addAll(addresses);
             }
         });
-        Map<IpAddress, Endpoint> local = new java.util.HashMap<>();
-        r.endpoints().values().forEach(ep -> ep.addresses().forEach(a -> local.put(a, ep)));
         // an address outside the changed sets is in an unchanged set or in none: look it up there (few of them;
         // past a few hundred one index of the whole plan is cheaper)
         Map<IpAddress, Integer> index = affected.size() > 256 ? r.policy().addressIdentities() : null;
@@ -465,7 +453,7 @@ public final class RulesetCompiler {
                 if (a.family() == family) {
                     Integer plan = planned.containsKey(a) ? planned.get(a)
                             : index != null ? index.get(a) : holder(now, a);
-                    Integer id = identity(plan, local.get(a));
+                    Integer id = identity(plan, r.holderOf(a));
                     ident.put(a.toString(), id == null ? null : identityElement(id));
                 }
             }
