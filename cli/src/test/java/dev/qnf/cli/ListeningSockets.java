@@ -30,7 +30,9 @@ final class ListeningSockets {
                 continue;
             }
             try {
-                for (String line : Files.readAllLines(file).subList(1, Files.readAllLines(file).size())) {
+                // one read: the table changes between reads as connections come and go
+                List<String> lines = Files.readAllLines(file);
+                for (String line : lines.subList(Math.min(1, lines.size()), lines.size())) {
                     String[] f = line.trim().split("\\s+");
                     // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
                     if (f.length > 9 && f[3].equals(LISTEN) && inodes.contains(f[9])) {
