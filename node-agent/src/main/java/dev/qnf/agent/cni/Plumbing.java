@@ -58,13 +58,20 @@ final class Plumbing {
         }
         try (Rtnetlink c = Rtnetlink.open(ns)) {
             c.setMac(a.ifName(), a.mac());
-            if (a.ip6() != null) {
-                ns.exec(() -> {
-                    Sysctl s = Sysctl.proc();
+            ns.exec(() -> {
+                Sysctl s = Sysctl.proc();
+                // The port guard (bridge qnf) allows this port one link-local source, fe80:: + the EUI-64 of the
+                // MAC set above, computed from the MAC alone (Ruleset.Port#linkLocal). A fresh namespace's default
+                // is EUI-64 already, but a host that has new namespaces inherit its IPv6 settings
+                // (net.core.devconf_inherit_init_net) may pass on stable-privacy or random modes, so pin it here,
+                // before the link comes up and the kernel makes the address. Pinning is sturdier than reading the
+                // address back: nothing has to be recorded, and a restarted agent derives the same address.
+                s.setAddrGenMode(a.ifName(), Sysctl.ADDR_GEN_EUI64);
+                if (a.ip6() != null) {
                     s.setAcceptDad(a.ifName(), 0);
                     s.write("net/ipv6/conf/" + a.ifName() + "/accept_ra", "0");
-                });
-            }
+                }
+            });
             if (a.ip() != null) {
                 c.addAddress(a.ifName(), IpAddress.parse(a.ip()), prefix(n.cidr()));
             }

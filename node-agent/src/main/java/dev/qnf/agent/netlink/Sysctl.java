@@ -73,6 +73,26 @@ public final class Sysctl {
         write("net/ipv6/conf/" + confName(link) + "/accept_dad", Integer.toString(mode));
     }
 
+    /** IFLA_INET6_ADDR_GEN_MODE / addr_gen_mode: the link-local (and SLAAC) interface identifier from the MAC. */
+    public static final int ADDR_GEN_EUI64 = 0;
+
+    /**
+     * net.ipv6.conf.LINK.addr_gen_mode: how the kernel makes the link's interface identifiers when it comes up
+     * (0 EUI-64 from the MAC, 1 none, 2 stable privacy, 3 random). Returns false, changing nothing, when the
+     * namespace has no IPv6 configuration for the link (IPv6 disabled at boot).
+     */
+    public boolean setAddrGenMode(String link, int mode) {
+        if (mode < 0 || mode > 3) {
+            throw new IllegalArgumentException("addr_gen_mode is 0, 1, 2 or 3, not " + mode);
+        }
+        String key = "net/ipv6/conf/" + confName(link) + "/addr_gen_mode";
+        if (!Files.exists(path(key))) {
+            return false;
+        }
+        write(key, Integer.toString(mode));
+        return true;
+    }
+
     /** net.ipv4.conf.LINK.route_localnet: allow 127/8 as source or destination on LINK (needed for DNAT to it). */
     public void setRouteLocalnet(String link, boolean on) {
         write("net/ipv4/conf/" + confName(link) + "/route_localnet", on ? "1" : "0");

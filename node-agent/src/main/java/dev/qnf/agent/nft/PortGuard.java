@@ -34,6 +34,16 @@ final class PortGuard {
     static final String TABLE = "bridge qnf";
     /** The target address of a neighbour advertisement (RFC 4861 4.4), as raw transport-header bits. */
     private static final String ND_TARGET = "@th,64,128";
+    /**
+     * The first option of a neighbour solicitation or advertisement (after the 24 bytes of type, code, checksum,
+     * flags and target) and of a router solicitation (after 8 bytes), 64 raw bits: on Ethernet a link-layer address
+     * option is exactly that long (type, length 1 in units of 8 bytes, the 6-byte MAC; RFC 4861 4.6.1).
+     */
+    private static final String ND_OPTION = "@th,192,64";
+    private static final String RS_OPTION = "@th,64,64";
+    /** The option types of a source and a target link-layer address (RFC 4861 4.6.1). */
+    private static final int SLLA = 1;
+    private static final int TLLA = 2;
 
     private PortGuard() {
     }
@@ -84,6 +94,11 @@ final class PortGuard {
         if (ep.port().mac() != null) {
             into.get("pinned").put(port, value);
             into.get("mac").put(port + " . " + ep.port().mac(), value);
+            // its link-local address, derived from the MAC (Port#linkLocal), as a source and as an NA's target
+            into.get("src6").put(port + " . " + ep.port().linkLocal(), value);
+            into.get("nd6").put(port + " . " + hex128(ep.port().linkLocal()), value);
+            into.get("lla").put(port + " . " + llaOption(SLLA, ep.port().mac()), value);
+            into.get("lla").put(port + " . " + llaOption(TLLA, ep.port().mac()), value);
         }
         if (ep.ip4() != null) {
             into.get("src4").put(port + " . " + ep.ip4(), value);
@@ -105,7 +120,8 @@ final class PortGuard {
             new NftSet("mac", "ifname . ether_addr", null, Set.of(), Map.of()),
             new NftSet("src4", "ifname . ipv4_addr", null, Set.of(), Map.of()),
             new NftSet("src6", "ifname . ipv6_addr", null, Set.of(), Map.of()),
-            new NftSet("nd6", "ifname . integer", null, Set.of(), Map.of(), "iifname . " + ND_TARGET));
+            new NftSet("nd6", "ifname . integer", null, Set.of(), Map.of(), "iifname . " + ND_TARGET),
+            new NftSet("lla", "ifname . integer", null, Set.of(), Map.of(), "iifname . " + ND_OPTION));
 
     private static Map<String, NftSet> sets(NftSet... sets) {
         Map<String, NftSet> out = new LinkedHashMap<>();
@@ -120,6 +136,23 @@ final class PortGuard {
      * then the IP source, then IPv6 neighbour discovery's claims. The IPv6 exceptions are what a container needs
      * before and besides its address: {@code ::} for duplicate address detection and MLD (ICMPv6 only), link-local
      * sources for neighbour discovery; an ARP probe (sender 0.0.0.0, RFC 5227) claims nothing.
+     *
+     * <p>On a port whose MAC is known ({@code pinned}) link-local is tied to the port too: the container's own
+     * link-local address (the EUI-64 one of its MAC) is its only fe80:: source and the only link-local target its
+     * neighbour advertisements may claim. A port without a known MAC keeps the looser rule (any link-local source,
+     * link-local NA targets unchecked): its link-local address cannot be known.
+     *
+     * <p>Link-layer address options (pinned ports): a neighbour solicitation from a real source, a neighbour
+     * advertisement and a router solicitation carry at most one option, and when they carry one it is a link-layer address
+     * option naming the port's MAC. Only the first option has a fixed place, so a message with more than one is
+     * dropped rather than trusted: a later source/target link-layer option could otherwise name another MAC
+     * behind a harmless first one. (Linux sends exactly this: one SLLA in an NS from an address and in an RS, one
+     * TLLA or none in an NA.) The option load fails, and the rule does not match, when there is no option. A DAD
+     * probe (from ::) is left alone: it may carry a nonce (RFC 7527), must not carry a link-layer option (RFC
+     * 4861 7.1.1), and receivers do not learn a neighbour from it. The IPv6 payload length stands for the ICMPv6
+     * length, which is exact without extension headers; neighbour discovery from a container with extension
+     * headers (none in practice) is therefore dropped too. Either option type naming the port's own MAC is
+     * accepted (one set for both): an option that names the container's own MAC misleads nobody.
      */
     private static final List<String> RULES = List.of(
             "iifname != @ports accept comment \"not a port QNF plugged\"",
@@ -129,10 +162,29 @@ final class PortGuard {
             "arp saddr ip != 0.0.0.0 iifname . arp saddr ip != @src4 drop comment \"ARP claims the container's IPv4 address only\"",
             "iifname . ip saddr != @src4 drop comment \"a container sends from its own IPv4 address only\"",
             "ip6 saddr != { ::, fe80::/10 } iifname . ip6 saddr != @src6 drop comment \"a container sends from its own IPv6 address only\"",
+            "iifname @pinned ip6 saddr fe80::/10 iifname . ip6 saddr != @src6 drop comment \"a container sends from its own link-local address only\"",
             "ip6 saddr :: meta l4proto != ipv6-icmp drop comment \"the unspecified address is for DAD and MLD\"",
             "icmpv6 type { nd-router-advert, nd-redirect } drop comment \"containers are not routers\"",
             "icmpv6 type nd-neighbor-advert @th,64,16 & 0xffc0 != 0xfe80 iifname . " + ND_TARGET
-                    + " != @nd6 drop comment \"neighbour advertisements claim the container's IPv6 address only\"");
+                    + " != @nd6 drop comment \"neighbour advertisements claim the container's IPv6 address only\"",
+            "icmpv6 type nd-neighbor-advert iifname @pinned iifname . " + ND_TARGET
+                    + " != @nd6 drop comment \"neighbour advertisements claim the container's link-local address only\"",
+            "icmpv6 type nd-neighbor-solicit iifname @pinned ip6 saddr != :: ip6 length > 32"
+                    + " drop comment \"one neighbour solicitation option at most\"",
+            "icmpv6 type nd-neighbor-solicit iifname @pinned ip6 saddr != :: iifname . " + ND_OPTION
+                    + " != @lla drop comment \"a neighbour solicitation's link-layer address is the container's MAC\"",
+            "icmpv6 type nd-neighbor-advert iifname @pinned ip6 length > 32"
+                    + " drop comment \"one neighbour advertisement option at most\"",
+            "icmpv6 type nd-neighbor-advert iifname @pinned iifname . " + ND_OPTION
+                    + " != @lla drop comment \"a neighbour advertisement's link-layer address is the container's MAC\"",
+            "icmpv6 type nd-router-solicit iifname @pinned ip6 length > 16 drop comment \"one router solicitation option at most\"",
+            "icmpv6 type nd-router-solicit iifname @pinned iifname . " + RS_OPTION
+                    + " != @lla drop comment \"a router solicitation's link-layer address is the container's MAC\"");
+
+    /** A link-layer address option of {@code type} for {@code mac} as one 64-bit number: type, length 1, MAC. */
+    private static String llaOption(int type, String mac) {
+        return String.format("0x%02x01%s", type, mac.replace(":", ""));
+    }
 
     private static String hex128(IpAddress ip6) {
         String hex = ip6.value().toString(16);

@@ -125,6 +125,31 @@ public record Ruleset(SortedMap<String, Network> networks, SortedMap<String, End
             }
         }
 
+        /**
+         * The container's IPv6 link-local address: fe80:: with the modified EUI-64 interface identifier of its MAC
+         * (RFC 4291 appendix A: ff:fe in the middle, the universal/local bit flipped), which is what the kernel
+         * generates because the agent pins the container's interface to EUI-64 address generation before bringing
+         * it up ({@code Plumbing}); null when the MAC is unknown.
+         */
+        public IpAddress linkLocal() {
+            if (mac == null) {
+                return null;
+            }
+            byte[] m = java.util.HexFormat.ofDelimiter(":").parseHex(mac);
+            byte[] a = new byte[16];
+            a[0] = (byte) 0xfe;
+            a[1] = (byte) 0x80;
+            a[8] = (byte) (m[0] ^ 0x02);
+            a[9] = m[1];
+            a[10] = m[2];
+            a[11] = (byte) 0xff;
+            a[12] = (byte) 0xfe;
+            a[13] = m[3];
+            a[14] = m[4];
+            a[15] = m[5];
+            return IpAddress.of(6, new java.math.BigInteger(1, a));
+        }
+
         /** "0a:58:0a:01:00:02" (either case). */
         public static boolean isMac(String text) {
             return text != null && MAC.matcher(text.toLowerCase(Locale.ROOT)).matches();

@@ -25,6 +25,12 @@ class SysctlTest {
         assertThat(Files.readString(root.resolve("net/ipv6/conf/eth0.100/accept_dad"))).isEqualTo("0\n");
         assertThat(sysctl.read("net/ipv6/conf/eth0.100/accept_dad")).isEqualTo("0");
         assertThat(sysctl.path("net.ipv4.ip_forward")).isEqualTo(root.resolve("net/ipv4/ip_forward"));
+        Files.writeString(root.resolve("net/ipv6/conf/eth0.100/addr_gen_mode"), "2\n");
+        assertThat(sysctl.setAddrGenMode("eth0.100", Sysctl.ADDR_GEN_EUI64)).isTrue();
+        assertThat(sysctl.read("net/ipv6/conf/eth0.100/addr_gen_mode")).isEqualTo("0");
+        assertThat(sysctl.setAddrGenMode("eth1", 0)).as("no IPv6 configuration for eth1: nothing to pin").isFalse();
+        assertThat(root.resolve("net/ipv6/conf/eth1")).doesNotExist();
+        assertThatThrownBy(() -> sysctl.setAddrGenMode("eth0", 4)).isInstanceOf(IllegalArgumentException.class);
 
         assertThatThrownBy(() -> sysctl.read("kernel/hostname")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> sysctl.read("net/../../etc/passwd")).isInstanceOf(IllegalArgumentException.class);
@@ -55,6 +61,9 @@ class SysctlTest {
                 sysctl.setRouteLocalnet("eth0", true);
                 sysctl.setAcceptDad("eth0", 0);
                 sysctl.setDisableIpv6("lo", true);
+                sysctl.write("net/ipv6/conf/eth0/addr_gen_mode", "3");
+                assertThat(sysctl.setAddrGenMode("eth0", Sysctl.ADDR_GEN_EUI64)).isTrue();
+                assertThat(sysctl.read("net/ipv6/conf/eth0/addr_gen_mode")).isEqualTo("0");
                 assertThat(sysctl.read("net/ipv4/ip_forward")).isEqualTo(flipped);
                 assertThat(sysctl.read("net/ipv6/conf/all/forwarding")).isEqualTo("1");
                 assertThat(sysctl.read("net/ipv4/conf/eth0/route_localnet")).isEqualTo("1");

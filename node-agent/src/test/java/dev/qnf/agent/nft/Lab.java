@@ -68,11 +68,23 @@ public final class Lab {
 
     /** A container namespace with eth0 on {@code bridge}, the given addresses, default routes via the gateways. */
     NetNs container(String name, String bridge, String address4, String gateway4, String address6, String gateway6) {
+        return container(name, bridge, null, address4, gateway4, address6, gateway6);
+    }
+
+    /**
+     * {@link #container}, with eth0's MAC set to {@code mac} (unless null) and EUI-64 address generation before
+     * it comes up, as the agent plugs a container: its link-local address is then the EUI-64 one of that MAC.
+     */
+    NetNs container(String name, String bridge, String mac, String address4, String gateway4, String address6,
+                    String gateway6) {
         NetNs c = ns.add(name);
         String h = ns.nameOf("host");
         String n = ns.nameOf(name);
         sh("ip", "-n", h, "link", "add", "v-" + name, "type", "veth", "peer", "name", "eth0", "netns", n);
         ip(h, "link", "set", "v-" + name, "master", bridge, "up");
+        if (mac != null) {
+            ip(n, "link", "set", "eth0", "address", mac, "addrgenmode", "eui64");
+        }
         ip(n, "addr", "add", address4, "dev", "eth0");
         ip(n, "link", "set", "eth0", "up");
         ip(n, "route", "add", "default", "via", gateway4);

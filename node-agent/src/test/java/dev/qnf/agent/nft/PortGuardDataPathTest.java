@@ -127,8 +127,7 @@ class PortGuardDataPathTest {
     void aForgedArpOrNeighbourClaimDoesNotMoveTheOthersEntries() {
         try (TestNamespaces ns = TestNamespaces.create()) {
             World w = new World(ns, true);
-            // z believes y is at y's MAC; a claim may replace an entry at once (no lock time)
-            sh("ip", "netns", "exec", ns.nameOf("z"), "sysctl", "-qw", "net.ipv4.neigh.eth0.locktime=0");
+            // z believes y is at y's MAC
             NftFirewall fw = new NftFirewall(w.lab.host);
             fw.adopt(rules(false, "x", "y", "z"));
             w.believe(Y4, MAC_Y);
@@ -163,6 +162,115 @@ class PortGuardDataPathTest {
             RawFrames.naClaim(w.x, "eth0", MAC_X, X6, X6);
             await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(X6)).isEqualTo(MAC_X));
             assertThat(w.zThinks(X4)).as("a claim from another MAC").isEqualTo(NOBODY);
+        }
+    }
+
+    /**
+     * Link-local addresses are tied to their port: x sends from y's link-local address, and advertises y's
+     * link-local address as its own (which would draw z's link-local traffic for y, and the gateway's, to x). The
+     * kernel gives each container the EUI-64 link-local address of its MAC, the one the guard allows; each
+     * container's own link-local traffic, with the neighbour discovery it needs, still flows.
+     */
+    @Test
+    void aContainerCannotUseItsNeighboursLinkLocalAddress() throws Exception {
+        try (TestNamespaces ns = TestNamespaces.create()) {
+            World w = new World(ns, true);
+            String xLl = linkLocal(MAC_X);
+            String yLl = linkLocal(MAC_Y);
+            String zLl = linkLocal(MAC_Z);
+            for (String[] c : new String[][]{{"x", xLl}, {"y", yLl}, {"z", zLl}}) {
+                await().atMost(PATIENT).untilAsserted(() -> assertThat(w.linkLocalOf(c[0]))
+                        .as("the kernel's link-local address of " + c[0]).isEqualTo(c[1]));
+            }
+            try (Echo echo = new Echo(w.z, UDP)) {
+                NftFirewall fw = new NftFirewall(w.lab.host);
+                fw.adopt(rules(false, "x", "y", "z"));
+                assertThat(forgedSentAs(w, echo, yLl, zLl, xLl)).as("without the port guard, x sends from y's link-local")
+                        .contains(yLl);
+                w.believe(yLl, MAC_Y);
+                RawFrames.naClaim(w.x, "eth0", MAC_X, xLl, yLl);
+                await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(yLl))
+                        .as("without the port guard, x's NA for y's link-local address wins").isEqualTo(MAC_X));
+
+                fw.apply(rules(true, "x", "y", "z"));
+                assertThat(forgedSentAs(w, echo, yLl, zLl, xLl)).as("x sends from y's link-local address")
+                        .doesNotContain(yLl);
+                w.believe(yLl, MAC_Y);
+                w.believe(xLl, NOBODY);
+                RawFrames.naClaim(w.x, "eth0", MAC_X, xLl, yLl);
+                // x's advertisement of its own link-local address, sent after the forged one, does arrive
+                RawFrames.naClaim(w.x, "eth0", MAC_X, xLl, xLl);
+                await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(xLl)).isEqualTo(MAC_X));
+                assertThat(w.zThinks(yLl)).as("z's entry for y's link-local address after x's forged NA")
+                        .isEqualTo(MAC_Y);
+
+                // the containers' own link-local traffic, resolved by the kernel's neighbour discovery
+                for (String[] c : new String[][]{{"x", xLl}, {"y", yLl}}) {
+                    sh("ip", "-n", ns.nameOf("z"), "neigh", "flush", "dev", "eth0");
+                    NetNs from = "x".equals(c[0]) ? w.x : w.y;
+                    assertThat(sentFromOwnLinkLocal(from, w.eth0Index(c[0]), echo, c[1], zLl))
+                            .as(c[0] + " over link-local").contains(c[1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Link-layer address options name the port's MAC: x sends neighbour discovery messages about its own address
+     * whose link-layer option names y's MAC (which would make z send x's traffic to y, or anywhere x likes): in a
+     * neighbour advertisement, in a neighbour solicitation, and behind a harmless first option. Each moves z's
+     * entry without the port guard and not with it; x's honest messages still do.
+     */
+    @Test
+    void neighbourDiscoveryOptionsNamingAnotherMacAreDropped() throws Exception {
+        try (TestNamespaces ns = TestNamespaces.create()) {
+            World w = new World(ns, true);
+            String xLl = linkLocal(MAC_X);
+            Map<String, Runnable> attacks = new java.util.LinkedHashMap<>();
+            attacks.put("an NA for x's address with y's MAC as its target link-layer address",
+                    () -> RawFrames.icmp6(w.x, "eth0", MAC_X, "33:33:00:00:00:01", X6, "ff02::1",
+                            RawFrames.neighborAdvert(X6, RawFrames.linkLayerOption(RawFrames.TARGET_LL, MAC_Y))));
+            attacks.put("an NS from x's address with y's MAC as its source link-layer address",
+                    () -> RawFrames.icmp6(w.x, "eth0", MAC_X, MAC_Z, X6, Z6,
+                            RawFrames.neighborSolicit(Z6, RawFrames.linkLayerOption(RawFrames.SOURCE_LL, MAC_Y))));
+            attacks.put("an NA with y's MAC in a link-layer option behind a nonce option",
+                    () -> RawFrames.icmp6(w.x, "eth0", MAC_X, "33:33:00:00:00:01", X6, "ff02::1",
+                            RawFrames.neighborAdvert(X6, RawFrames.nonceOption(),
+                                    RawFrames.linkLayerOption(RawFrames.TARGET_LL, MAC_Y))));
+            NftFirewall fw = new NftFirewall(w.lab.host);
+            fw.adopt(rules(false, "x", "y", "z"));
+            attacks.forEach((what, attack) -> {
+                w.believe(X6, NOBODY);
+                attack.run();
+                await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(X6))
+                        .as("without the port guard: " + what).isEqualTo(MAC_Y));
+            });
+
+            fw.apply(rules(true, "x", "y", "z"));
+            attacks.forEach((what, attack) -> {
+                w.believe(X6, NOBODY);
+                w.believe(xLl, NOBODY);
+                attack.run();
+                // an honest advertisement sent after the forged message does arrive
+                RawFrames.naClaim(w.x, "eth0", MAC_X, xLl, xLl);
+                await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(xLl)).isEqualTo(MAC_X));
+                assertThat(w.zThinks(X6)).as(what).isEqualTo(NOBODY);
+            });
+            // honest solicitations and advertisements, with the port's MAC in their option, do move z's entry
+            w.believe(X6, NOBODY);
+            RawFrames.icmp6(w.x, "eth0", MAC_X, MAC_Z, X6, Z6,
+                    RawFrames.neighborSolicit(Z6, RawFrames.linkLayerOption(RawFrames.SOURCE_LL, MAC_X)));
+            await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(X6)).isEqualTo(MAC_X));
+            w.believe(X6, NOBODY);
+            RawFrames.naClaim(w.x, "eth0", MAC_X, X6, X6);
+            await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(X6)).isEqualTo(MAC_X));
+            // and the kernel's own neighbour discovery carries everyone's traffic
+            try (Lab.Server server = new Lab.Server(w.z, TCP)) {
+                sh("ip", "-n", ns.nameOf("z"), "neigh", "flush", "dev", "eth0");
+                for (NetNs from : List.of(w.x, w.y)) {
+                    assertThat(Lab.connect(from, Z6, TCP, 4000)).isEqualTo("hi");
+                }
+            }
         }
     }
 
@@ -204,7 +312,7 @@ class PortGuardDataPathTest {
     private static List<String> portElements(TestNamespaces ns) {
         JsonNode listing = NftListing.ruleset(ns, "host");
         List<String> out = new ArrayList<>();
-        for (String set : List.of("ports", "pinned", "mac", "src4", "src6", "nd6")) {
+        for (String set : List.of("ports", "pinned", "mac", "src4", "src6", "nd6", "lla")) {
             out.addAll(NftListing.elements(listing, PortGuard.TABLE, set));
         }
         return out;
@@ -230,6 +338,42 @@ class PortGuardDataPathTest {
             }
             return null;
         });
+        return seenUntil(echo, own, to);
+    }
+
+    /**
+     * Sends from x, as raw frames to z's MAC, one UDP datagram from {@code forged} to {@code to}, then one from
+     * {@code own}; returns the sources z saw, as {@link #sentAs} does.
+     */
+    private static List<String> forgedSentAs(World w, Echo echo, String forged, String to, String own)
+            throws Exception {
+        echo.peers.clear();
+        for (String source : List.of(forged, own)) {
+            RawFrames.udp6(w.x, "eth0", MAC_X, MAC_Z, source, to, UDP, "ping".getBytes(StandardCharsets.US_ASCII));
+        }
+        return seenUntil(echo, own, to);
+    }
+
+    /**
+     * Sends one datagram through the kernel from {@code own}, a link-local address of eth0 (interface index {@code
+     * eth0} in the sender's namespace: Java would look a scope name up in its own namespace), to {@code to}.
+     */
+    private static List<String> sentFromOwnLinkLocal(NetNs from, int eth0, Echo echo, String own, String to)
+            throws Exception {
+        echo.peers.clear();
+        from.run(() -> {
+            try (DatagramChannel s = DatagramChannel.open(StandardProtocolFamily.INET6)) {
+                s.bind(new InetSocketAddress(InetAddress.getByName(own + "%" + eth0), 0));
+                s.send(ByteBuffer.wrap("ping".getBytes(StandardCharsets.US_ASCII)),
+                        new InetSocketAddress(InetAddress.getByName(to + "%" + eth0), UDP));
+            }
+            return null;
+        });
+        return seenUntil(echo, own, to);
+    }
+
+    /** The sources {@code echo} saw until one from {@code own} arrived, and for a grace period after it. */
+    private static List<String> seenUntil(Echo echo, String own, String to) throws InterruptedException {
         List<String> seen = new ArrayList<>();
         String ownText = IpAddress.parse(own).toString();
         while (!seen.contains(ownText)) {
@@ -256,7 +400,7 @@ class PortGuardDataPathTest {
                     try {
                         DatagramPacket p = new DatagramPacket(new byte[64], 64);
                         socket.receive(p);
-                        peers.add(IpAddress.parse(p.getAddress().getHostAddress()).toString());
+                        peers.add(withoutScope(p.getAddress()));
                     } catch (IOException e) {
                         // closed
                     }
@@ -284,12 +428,34 @@ class PortGuardDataPathTest {
             this.ns = ns;
             this.lab = new Lab(ns);
             lab.bridge("qbr-s", "10.4.0.1/24", "fd00:4::1/64");
-            x = lab.container("x", "qbr-s", X4 + "/24", "10.4.0.1", ipv6 ? X6 + "/64" : null, "fd00:4::1");
-            y = lab.container("y", "qbr-s", Y4 + "/24", "10.4.0.1", ipv6 ? Y6 + "/64" : null, "fd00:4::1");
-            z = lab.container("z", "qbr-s", Z4 + "/24", "10.4.0.1", ipv6 ? Z6 + "/64" : null, "fd00:4::1");
-            for (String[] c : new String[][]{{"x", MAC_X}, {"y", MAC_Y}, {"z", MAC_Z}}) {
-                sh("ip", "-n", ns.nameOf(c[0]), "link", "set", "eth0", "address", c[1]);
+            // each MAC set before eth0 comes up, as the agent does: the kernel derives the link-local address from it
+            x = lab.container("x", "qbr-s", MAC_X, X4 + "/24", "10.4.0.1", ipv6 ? X6 + "/64" : null, "fd00:4::1");
+            y = lab.container("y", "qbr-s", MAC_Y, Y4 + "/24", "10.4.0.1", ipv6 ? Y6 + "/64" : null, "fd00:4::1");
+            z = lab.container("z", "qbr-s", MAC_Z, Z4 + "/24", "10.4.0.1", ipv6 ? Z6 + "/64" : null, "fd00:4::1");
+            // z's neighbour entries may be replaced by a claim at once (no lock time), so that a claim that got
+            // through shows
+            sh("ip", "netns", "exec", ns.nameOf("z"), "sysctl", "-qw", "net.ipv4.neigh.eth0.locktime=0",
+                    "net.ipv6.neigh.eth0.locktime=0");
+        }
+
+        /** The interface index of a container's eth0, in its namespace. */
+        int eth0Index(String container) {
+            return json(sh("ip", "-n", ns.nameOf(container), "-j", "link", "show", "dev", "eth0")).get(0)
+                    .path("ifindex").asInt();
+        }
+
+        /** The link-local address the kernel gave a container's eth0 (once it is no longer tentative). */
+        String linkLocalOf(String container) {
+            JsonNode links = json(sh("ip", "-n", ns.nameOf(container), "-j", "-6", "addr", "show", "dev", "eth0",
+                    "scope", "link"));
+            for (JsonNode link : links) {
+                for (JsonNode a : link.path("addr_info")) {
+                    if (!a.path("local").asText().isEmpty() && !a.path("tentative").asBoolean()) {
+                        return IpAddress.parse(a.path("local").asText()).toString();
+                    }
+                }
             }
+            return "";
         }
 
         /**
@@ -346,6 +512,18 @@ class PortGuardDataPathTest {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    /** An address as text without its scope ("fe80::1%eth0" is "fe80::1"), canonical as {@link IpAddress} writes it. */
+    private static String withoutScope(InetAddress a) {
+        String text = a.getHostAddress();
+        int scope = text.indexOf('%');
+        return IpAddress.parse(scope < 0 ? text : text.substring(0, scope)).toString();
+    }
+
+    /** The link-local address the port guard allows the port of a container with {@code mac}. */
+    private static String linkLocal(String mac) {
+        return new Ruleset.Port("v-any", mac).linkLocal().toString();
     }
 
     private static IpAddress ip(String text) {

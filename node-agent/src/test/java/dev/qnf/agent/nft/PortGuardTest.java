@@ -33,12 +33,14 @@ class PortGuardTest {
                 add set bridge qnf src4 { type ifname . ipv4_addr; }
                 add set bridge qnf src6 { type ifname . ipv6_addr; }
                 add set bridge qnf nd6 { typeof iifname . @th,64,128; }
+                add set bridge qnf lla { typeof iifname . @th,192,64; }
                 flush set bridge qnf ports
                 flush set bridge qnf pinned
                 flush set bridge qnf mac
                 flush set bridge qnf src4
                 flush set bridge qnf src6
                 flush set bridge qnf nd6
+                flush set bridge qnf lla
                 add rule bridge qnf prerouting iifname != @ports accept comment "not a port QNF plugged"
                 add rule bridge qnf prerouting iifname @pinned iifname . ether saddr != @mac drop comment "a port sends from its container's MAC only"
                 add rule bridge qnf prerouting ether type != { ip, ip6, arp } drop comment "IPv4, IPv6 and ARP only: no VLAN tags, no other protocols"
@@ -46,15 +48,24 @@ class PortGuardTest {
                 add rule bridge qnf prerouting arp saddr ip != 0.0.0.0 iifname . arp saddr ip != @src4 drop comment "ARP claims the container's IPv4 address only"
                 add rule bridge qnf prerouting iifname . ip saddr != @src4 drop comment "a container sends from its own IPv4 address only"
                 add rule bridge qnf prerouting ip6 saddr != { ::, fe80::/10 } iifname . ip6 saddr != @src6 drop comment "a container sends from its own IPv6 address only"
+                add rule bridge qnf prerouting iifname @pinned ip6 saddr fe80::/10 iifname . ip6 saddr != @src6 drop comment "a container sends from its own link-local address only"
                 add rule bridge qnf prerouting ip6 saddr :: meta l4proto != ipv6-icmp drop comment "the unspecified address is for DAD and MLD"
                 add rule bridge qnf prerouting icmpv6 type { nd-router-advert, nd-redirect } drop comment "containers are not routers"
                 add rule bridge qnf prerouting icmpv6 type nd-neighbor-advert @th,64,16 & 0xffc0 != 0xfe80 iifname . @th,64,128 != @nd6 drop comment "neighbour advertisements claim the container's IPv6 address only"
+                add rule bridge qnf prerouting icmpv6 type nd-neighbor-advert iifname @pinned iifname . @th,64,128 != @nd6 drop comment "neighbour advertisements claim the container's link-local address only"
+                add rule bridge qnf prerouting icmpv6 type nd-neighbor-solicit iifname @pinned ip6 saddr != :: ip6 length > 32 drop comment "one neighbour solicitation option at most"
+                add rule bridge qnf prerouting icmpv6 type nd-neighbor-solicit iifname @pinned ip6 saddr != :: iifname . @th,192,64 != @lla drop comment "a neighbour solicitation's link-layer address is the container's MAC"
+                add rule bridge qnf prerouting icmpv6 type nd-neighbor-advert iifname @pinned ip6 length > 32 drop comment "one neighbour advertisement option at most"
+                add rule bridge qnf prerouting icmpv6 type nd-neighbor-advert iifname @pinned iifname . @th,192,64 != @lla drop comment "a neighbour advertisement's link-layer address is the container's MAC"
+                add rule bridge qnf prerouting icmpv6 type nd-router-solicit iifname @pinned ip6 length > 16 drop comment "one router solicitation option at most"
+                add rule bridge qnf prerouting icmpv6 type nd-router-solicit iifname @pinned iifname . @th,64,64 != @lla drop comment "a router solicitation's link-layer address is the container's MAC"
                 add element bridge qnf ports { "qv000000000001" }
                 add element bridge qnf pinned { "qv000000000001" }
                 add element bridge qnf mac { "qv000000000001" . 0a:58:0a:01:00:02 }
                 add element bridge qnf src4 { "qv000000000001" . 10.1.0.2 }
-                add element bridge qnf src6 { "qv000000000001" . fd00:1::2 }
-                add element bridge qnf nd6 { "qv000000000001" . 0xfd000001000000000000000000000002 }
+                add element bridge qnf src6 { "qv000000000001" . fe80::858:aff:fe01:2, "qv000000000001" . fd00:1::2 }
+                add element bridge qnf nd6 { "qv000000000001" . 0xfe8000000000000008580afffe010002, "qv000000000001" . 0xfd000001000000000000000000000002 }
+                add element bridge qnf lla { "qv000000000001" . 0x01010a580a010002, "qv000000000001" . 0x02010a580a010002 }
                 """);
     }
 
@@ -72,9 +83,12 @@ class PortGuardTest {
                 delete element bridge qnf src4 { "qv000000000002" . 10.1.0.3 }
                 """);
         assertThat(bridgeLines(RulesetCompiler.diff(two, ONE.withEndpoint(Y.onPort("qv000000000002", "0a:58:0a:01:00:03")))))
-                .as("the MAC becomes known").isEqualTo("""
+                .as("the MAC becomes known, and with it the link-local address and link-layer options").isEqualTo("""
                         add element bridge qnf pinned { "qv000000000002" }
                         add element bridge qnf mac { "qv000000000002" . 0a:58:0a:01:00:03 }
+                        add element bridge qnf src6 { "qv000000000002" . fe80::858:aff:fe01:3 }
+                        add element bridge qnf nd6 { "qv000000000002" . 0xfe8000000000000008580afffe010003 }
+                        add element bridge qnf lla { "qv000000000002" . 0x01010a580a010003, "qv000000000002" . 0x02010a580a010003 }
                         """);
     }
 
@@ -125,11 +139,21 @@ class PortGuardTest {
                   {"set": {"family": "bridge", "table": "qnf", "name": "src4", "type": ["ifname", "ipv4_addr"]}},
                   {"set": {"family": "bridge", "table": "qnf", "name": "src6", "type": ["ifname", "ipv6_addr"]}},
                   {"set": {"family": "bridge", "table": "qnf", "name": "nd6", "type": ["ifname", "integer"]}},
+                  {"set": {"family": "bridge", "table": "qnf", "name": "lla", "type": ["ifname", "integer"]}},
                   {"set": {"family": "bridge", "table": "qnf", "name": "stale", "type": "ifname"}}
                 ]}""");
         RulesetCompiler.Adoption adoption = RulesetCompiler.adopt(ObservedTables.parse(listing), ONE);
         assertThat(adoption.removed()).containsExactly("set bridge qnf stale");
         assertThat(adoption.script()).doesNotContain("delete table bridge qnf");
+    }
+
+    @Test
+    void aPortsLinkLocalAddressIsTheModifiedEui64OfItsMac() {
+        // RFC 4291 appendix A: ff:fe in the middle, the universal/local bit (0x02 of the first byte) flipped
+        assertThat(new Ruleset.Port("qv1", "0a:58:0a:01:00:02").linkLocal()).hasToString("fe80::858:aff:fe01:2");
+        assertThat(new Ruleset.Port("qv1", "00:1B:21:3A:4C:5D").linkLocal()).hasToString("fe80::21b:21ff:fe3a:4c5d");
+        assertThat(new Ruleset.Port("qv1", "fe:ff:ff:ff:ff:ff").linkLocal()).hasToString("fe80::fcff:ffff:feff:ffff");
+        assertThat(new Ruleset.Port("qv1", null).linkLocal()).isNull();
     }
 
     @Test

@@ -39,20 +39,85 @@ final class RawFrames {
      * claimedIp} is at {@code senderMac}" (RFC 4861 4.4, with a target link-layer address option).
      */
     static void naClaim(NetNs from, String ifname, String senderMac, String source, String claimedIp) {
-        ByteBuffer icmp = ByteBuffer.allocate(32);
-        icmp.put((byte) 136).put((byte) 0).putShort((short) 0); // type, code, checksum (below)
-        icmp.putInt(0x20000000); // override, not solicited, not router
-        icmp.put(addr(claimedIp));
-        icmp.put((byte) 2).put((byte) 1).put(mac(senderMac)); // option: target link-layer address
-        byte[] payload = icmp.array();
+        icmp6(from, ifname, senderMac, ALL_NODES_MAC, source, ALL_NODES.toString(),
+                neighborAdvert(claimedIp, linkLayerOption(TARGET_LL, senderMac)));
+    }
+
+    /**
+     * An ICMPv6 message (its checksum is filled in here) in an IPv6 packet from {@code source} to {@code
+     * destination} with hop limit 255, as neighbour discovery wants, in a frame from {@code srcMac} to {@code dstMac}.
+     */
+    static void icmp6(NetNs from, String ifname, String srcMac, String dstMac, String source, String destination,
+                      byte[] icmp) {
+        ipv6(from, ifname, srcMac, dstMac, source, destination, ICMPV6, icmp);
+    }
+
+    /** A UDP datagram of {@code data} to port {@code port} (from the same port), otherwise as {@link #icmp6}. */
+    static void udp6(NetNs from, String ifname, String srcMac, String dstMac, String source, String destination,
+                     int port, byte[] data) {
+        ByteBuffer udp = ByteBuffer.allocate(8 + data.length);
+        udp.putShort((short) port).putShort((short) port).putShort((short) (8 + data.length)).putShort((short) 0)
+                .put(data);
+        ipv6(from, ifname, srcMac, dstMac, source, destination, UDP, udp.array());
+    }
+
+    /** A neighbour advertisement (override flag) for {@code target}, with {@code options} (RFC 4861 4.4). */
+    static byte[] neighborAdvert(String target, byte[]... options) {
+        return neighborMessage(136, 0x20000000, target, options);
+    }
+
+    /** A neighbour solicitation for {@code target}, with {@code options} (RFC 4861 4.3). */
+    static byte[] neighborSolicit(String target, byte[]... options) {
+        return neighborMessage(135, 0, target, options);
+    }
+
+    /** A source (type 1) or target (type 2) link-layer address option naming {@code mac} (RFC 4861 4.6.1). */
+    static byte[] linkLayerOption(int type, String mac) {
+        return ByteBuffer.allocate(8).put((byte) type).put((byte) 1).put(mac(mac)).array();
+    }
+
+    /** A nonce option (RFC 3971 5.3.2, as enhanced DAD uses it, RFC 7527): a harmless first option. */
+    static byte[] nonceOption() {
+        return new byte[]{14, 1, 1, 2, 3, 4, 5, 6};
+    }
+
+    static final int SOURCE_LL = 1;
+    static final int TARGET_LL = 2;
+    private static final int ICMPV6 = 58;
+    private static final int UDP = 17;
+
+    private static byte[] neighborMessage(int type, int flags, String target, byte[]... options) {
+        int length = 24;
+        for (byte[] o : options) {
+            length += o.length;
+        }
+        ByteBuffer icmp = ByteBuffer.allocate(length);
+        icmp.put((byte) type).put((byte) 0).putShort((short) 0); // type, code, checksum (filled in when sent)
+        icmp.putInt(flags);
+        icmp.put(addr(target));
+        for (byte[] o : options) {
+            icmp.put(o);
+        }
+        return icmp.array();
+    }
+
+    /** Sends {@code payload} of protocol {@code next} (58 ICMPv6, 17 UDP), filling in its checksum. */
+    private static void ipv6(NetNs from, String ifname, String srcMac, String dstMac, String source,
+                             String destination, int next, byte[] payload) {
         IpAddress src = IpAddress.parse(source);
-        int sum = checksum(src, ALL_NODES, payload);
-        payload[2] = (byte) (sum >> 8);
-        payload[3] = (byte) sum;
-        ByteBuffer f = ByteBuffer.allocate(14 + 40 + payload.length);
-        f.put(mac(ALL_NODES_MAC)).put(mac(senderMac)).putShort(ETH_P_IPV6);
-        f.putInt(0x60000000).putShort((short) payload.length).put((byte) 58).put((byte) 255);
-        f.put(bytes(src)).put(bytes(ALL_NODES)).put(payload);
+        IpAddress dst = IpAddress.parse(destination);
+        byte[] p = payload.clone();
+        int sum = checksum(src, dst, next, p);
+        if (next == UDP && sum == 0) {
+            sum = 0xffff; // a UDP checksum of 0 means "none", which IPv6 does not allow (RFC 8200 8.1)
+        }
+        int at = next == ICMPV6 ? 2 : 6;
+        p[at] = (byte) (sum >> 8);
+        p[at + 1] = (byte) sum;
+        ByteBuffer f = ByteBuffer.allocate(14 + 40 + p.length);
+        f.put(mac(dstMac)).put(mac(srcMac)).putShort(ETH_P_IPV6);
+        f.putInt(0x60000000).putShort((short) p.length).put((byte) next).put((byte) (next == ICMPV6 ? 255 : 64));
+        f.put(bytes(src)).put(bytes(dst)).put(p);
         send(from, ifname, f.array());
     }
 
@@ -92,10 +157,10 @@ final class RawFrames {
         });
     }
 
-    /** The ICMPv6 checksum over the pseudo-header (RFC 8200 8.1). */
-    private static int checksum(IpAddress src, IpAddress dst, byte[] payload) {
+    /** The ICMPv6 or UDP checksum over the pseudo-header (RFC 8200 8.1). */
+    private static int checksum(IpAddress src, IpAddress dst, int next, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(40 + payload.length);
-        b.put(bytes(src)).put(bytes(dst)).putInt(payload.length).putInt(58).put(payload);
+        b.put(bytes(src)).put(bytes(dst)).putInt(payload.length).putInt(next).put(payload);
         byte[] all = b.array();
         long sum = 0;
         for (int i = 0; i < all.length; i += 2) {
