@@ -85,6 +85,9 @@ class CniConformanceTest {
             assertThat(a1.ifName()).isEqualTo("eth0");
             assertThat(ifs.get(1).path("mac").asText()).isEqualTo(a1.mac());
             assertThat(AgentLab.exec(c1, "ip", "-o", "addr", "show", "eth0").stdout()).contains(" " + ip1 + "/24");
+            assertThat(AgentLab.exec(c1, "ip", "-o", "-6", "addr", "show", "eth0", "scope", "link").stdout())
+                    .as("the kernel made the link-local address the port guard allows (EUI-64 of the MAC)")
+                    .contains(" " + new dev.qnf.agent.nft.Ruleset.Port("qv0", a1.mac()).linkLocal() + "/64");
 
             assertThat(lab.check("blue", "cid1", c1, r1).exit()).as("CHECK").isZero();
 
