@@ -143,8 +143,8 @@ final class PortGuard {
      * link-local NA targets unchecked): its link-local address cannot be known.
      *
      * <p>Link-layer address options (pinned ports): a neighbour solicitation from a real source, a neighbour
-     * advertisement and a router solicitation carry at most one option, and when they carry one it is a link-layer address
-     * option naming the port's MAC. Only the first option has a fixed place, so a message with more than one is
+     * advertisement and a router solicitation carry at most one option, and when they carry one it is a
+     * link-layer address option naming the port's MAC. Only the first option has a fixed place, so a message with more than one is
      * dropped rather than trusted: a later source/target link-layer option could otherwise name another MAC
      * behind a harmless first one. (Linux sends exactly this: one SLLA in an NS from an address and in an RS, one
      * TLLA or none in an NA.) The option load fails, and the rule does not match, when there is no option. A DAD

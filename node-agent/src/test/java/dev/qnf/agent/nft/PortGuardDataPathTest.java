@@ -185,8 +185,8 @@ class PortGuardDataPathTest {
             try (Echo echo = new Echo(w.z, UDP)) {
                 NftFirewall fw = new NftFirewall(w.lab.host);
                 fw.adopt(rules(false, "x", "y", "z"));
-                assertThat(forgedSentAs(w, echo, yLl, zLl, xLl)).as("without the port guard, x sends from y's link-local")
-                        .contains(yLl);
+                assertThat(forgedSentAs(w, echo, yLl, zLl, xLl))
+                        .as("without the port guard, x sends from y's link-local address").contains(yLl);
                 w.believe(yLl, MAC_Y);
                 RawFrames.naClaim(w.x, "eth0", MAC_X, xLl, yLl);
                 await().atMost(PATIENT).untilAsserted(() -> assertThat(w.zThinks(yLl))
