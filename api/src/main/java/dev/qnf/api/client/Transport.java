@@ -138,6 +138,8 @@ final class Transport {
     }
 
     private static String describe(IOException e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // The commonest cause of a connection that never works is trust, not the network: say so.
+        return e instanceof javax.net.ssl.SSLHandshakeException ? "TLS handshake failed: " + message : message;
     }
 }

@@ -138,7 +138,10 @@ class MutualTlsTest {
         TestPki foreign = TestPki.create(other);
         try (QnfClient client = QnfClient.connect(foreign.admin(), server.apiUrl())) {
             assertThatThrownBy(client::listNetworks).isInstanceOfSatisfying(QnfApiException.class,
-                    e -> assertThat(e.httpStatus()).isEqualTo(503));   // no connection: the handshake failed
+                    e -> {   // no connection: the handshake failed, and the message says it was trust
+                        assertThat(e.httpStatus()).isEqualTo(503);
+                        assertThat(e.getMessage()).contains("TLS handshake failed", "not valid for this cluster");
+                    });
         }
     }
 

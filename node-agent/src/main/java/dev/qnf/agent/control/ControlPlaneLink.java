@@ -41,6 +41,7 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
     private final Duration heartbeat;
     private final Listener listener;
     private final Backoff backoff;
+    private final OutageReasons outage = new OutageReasons();
     private final Thread thread;
     private final Object wake = new Object();
     private final Object viewLock = new Object();
@@ -122,6 +123,7 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
                 setConnected(true);
                 ensureWatching();
                 backoff.reset();
+                outage.recovered();
                 pause = heartbeat;
             } catch (QnfApiException e) {
                 if (ControlPlane.refusedForGood(e)) {
@@ -132,8 +134,9 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
                     refused.complete(e);
                     return;
                 }
-                if (connected || !ControlPlane.unavailable(e)) {
-                    LOG.warn("control plane: node {} heartbeat failed: {} {}", node, e.code(), e.getMessage());
+                if (outage.isNew(e.code() + " " + e.getMessage())) {
+                    LOG.warn("control plane: node {} heartbeat failed: {} {}{}", node, e.code(), e.getMessage(),
+                            ControlPlane.unavailable(e) ? "; retrying" : "");
                 }
                 setConnected(false);
                 pause = backoff.next();
