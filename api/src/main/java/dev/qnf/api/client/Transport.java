@@ -139,7 +139,15 @@ final class Transport {
 
     private static String describe(IOException e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // The commonest cause of a connection that never works is trust, not the network: say so.
-        return e instanceof javax.net.ssl.SSLHandshakeException ? "TLS handshake failed: " + message : message;
+        // The commonest cause of a connection that never works is trust, not the network: say so. Under TLS 1.3 the
+        // server judges the client's certificate after the client has finished its handshake, so its refusal reaches
+        // the client as an alert if the client reads it in time, and otherwise as a connection closed unanswered.
+        if (e instanceof javax.net.ssl.SSLException) {
+            return "TLS handshake failed: " + message;
+        }
+        return message.contains("received no bytes")
+                ? message + " (the server closed the connection without answering, as it does when it does not trust"
+                        + " the client certificate's CA)"
+                : message;
     }
 }
