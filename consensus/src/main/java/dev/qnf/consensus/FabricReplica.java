@@ -1,5 +1,6 @@
 package dev.qnf.consensus;
 
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.consensus.batch.CommandBatcher;
 import dev.qnf.consensus.codec.FabricCodec;
 import dev.qnf.consensus.error.ReplicaUnavailableException;
@@ -40,10 +41,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The replicated fabric as one server process sees it: writes go through Raft in batches, reads come from the
@@ -100,11 +99,12 @@ public final class FabricReplica implements AutoCloseable {
         config.peers().forEach((id, addr) -> peers.add(RaftAdmin.peer(id, addr)));
         String id = config.id();
 
-        ExecutorService watchExecutor = Executors.newCachedThreadPool(daemon("qnf-watch-" + id));
+        ExecutorService watchExecutor = Executors.newCachedThreadPool(DaemonThreads.numbered("qnf-watch-" + id));
         ExecutorService sendExecutor = Executors.newFixedThreadPool(tuning.batchLimits().maxInFlight(),
-                daemon("qnf-send-" + id));
-        ExecutorService adminExecutor = Executors.newCachedThreadPool(daemon("qnf-admin-" + id));
-        ExecutorService replyExecutor = Executors.newSingleThreadExecutor(daemon("qnf-replies-" + id));
+                DaemonThreads.numbered("qnf-send-" + id));
+        ExecutorService adminExecutor = Executors.newCachedThreadPool(DaemonThreads.numbered("qnf-admin-" + id));
+        // one thread, but numbered like the pools above: it has always been qnf-replies-<id>-1
+        ExecutorService replyExecutor = Executors.newSingleThreadExecutor(DaemonThreads.numbered("qnf-replies-" + id));
         List<ExecutorService> executors = List.of(sendExecutor, watchExecutor, adminExecutor);
 
         FabricCodec codec = new FabricCodec();
@@ -285,15 +285,6 @@ public final class FabricReplica implements AutoCloseable {
                 .description("Commands sent in those entries").tag("replica", replica).register(meters);
         FunctionCounter.builder("qnf_snapshot_installs", stateMachine, FabricStateMachine::snapshotInstalls)
                 .description("Snapshots installed from a leader").tag("replica", replica).register(meters);
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,5 +1,6 @@
 package dev.qnf.consensus.batch;
 
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.consensus.error.ReplicaUnavailableException;
 import dev.qnf.consensus.apply.Slot;
 import dev.qnf.consensus.codec.CodecException;
@@ -76,9 +77,7 @@ public final class CommandBatcher implements AutoCloseable {
         this.limits = limits;
         this.completions = completions;
         this.inFlight = new Semaphore(limits.maxInFlight());
-        this.sender = new Thread(this::run, name);
-        this.sender.setDaemon(true);
-        this.sender.start();
+        this.sender = DaemonThreads.start(name, this::run);
     }
 
     public CompletableFuture<Answer> submit(Command command) {
