@@ -6,6 +6,7 @@ import dev.qnf.api.pki.Identity;
 import dev.qnf.api.pki.Pem;
 import dev.qnf.api.pki.SpiffeId;
 import dev.qnf.api.pki.TlsFiles;
+import dev.qnf.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -49,11 +49,7 @@ public final class CertificateRenewer implements AutoCloseable {
         this.files = files;
         this.clock = clock;
         this.random = random;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qnf-cert-renewer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = DaemonThreads.scheduler("qnf-cert-renewer");
     }
 
     /** Renews the certificate in {@code files} through the servers at {@code endpoints} until closed. */

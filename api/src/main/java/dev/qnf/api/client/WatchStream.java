@@ -2,6 +2,7 @@ package dev.qnf.api.client;
 
 import dev.qnf.api.json.Json;
 import dev.qnf.api.json.WatchMessage;
+import dev.qnf.concurrent.DaemonThreads;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -33,8 +34,7 @@ final class WatchStream implements Watching {
         this.transport = transport;
         this.consumer = consumer;
         this.next = from;
-        this.thread = new Thread(this::run, "qnf-watch");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("qnf-watch", this::run);
     }
 
     WatchStream start() {

@@ -9,6 +9,7 @@ import dev.qnf.api.pki.Identity;
 import dev.qnf.api.pki.Pem;
 import dev.qnf.api.pki.RotatedCa;
 import dev.qnf.api.pki.TlsFiles;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.model.CaRotation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -63,11 +63,7 @@ final class CaFollower implements AutoCloseable {
         this.caDir = caDir;
         this.passphrase = passphrase == null ? CaPassphrase.none() : passphrase;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qnf-ca-follower-" + serverId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = DaemonThreads.scheduler("qnf-ca-follower-" + serverId);
     }
 
     static CaFollower start(FabricBackend backend, TlsFiles files, Path caDir, CaPassphrase passphrase,

@@ -2,6 +2,7 @@ package dev.qnf.api.server;
 
 import dev.qnf.api.backend.Committed;
 import dev.qnf.api.backend.FabricBackend;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.PruneExpiredToken;
 import dev.qnf.fabric.model.JoinToken;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -43,11 +43,7 @@ final class ExpiredTokenPruner implements AutoCloseable {
         this.serverId = serverId;
         this.who = who;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qnf-token-pruner-" + serverId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = DaemonThreads.scheduler("qnf-token-pruner-" + serverId);
     }
 
     /** @param who this server's identity, as the audit trail names the prunes */

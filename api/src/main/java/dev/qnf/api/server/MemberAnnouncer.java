@@ -2,6 +2,7 @@ package dev.qnf.api.server;
 
 import dev.qnf.api.backend.Committed;
 import dev.qnf.api.backend.FabricBackend;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.command.AnnounceMember;
 import dev.qnf.fabric.model.Member;
 import dev.qnf.fabric.state.Reply;
@@ -10,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -31,11 +31,7 @@ final class MemberAnnouncer implements AutoCloseable {
     private MemberAnnouncer(FabricBackend backend, Member member) {
         this.backend = backend;
         this.command = new AnnounceMember(member);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qnf-announce-" + member.id());
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = DaemonThreads.scheduler("qnf-announce-" + member.id());
     }
 
     static MemberAnnouncer start(FabricBackend backend, Member member) {
