@@ -24,6 +24,7 @@ import dev.qnf.api.client.CertificateRenewer;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.node.NodeViews;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.mesh.device.WireGuardGo;
 import dev.qnf.mesh.key.NodeKeyFile;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -36,7 +37,6 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -114,11 +114,7 @@ public final class NodeAgent implements AutoCloseable {
                 metrics);
         this.plugin = new CniPlugin(config.node(), config.domain(), link, store, loop, metrics);
         this.cni = new CniServer(config.socket(), plugin::handle, config.cniThreads(), Duration.ofMinutes(2));
-        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qnf-agent-housekeeping");
-            t.setDaemon(true);
-            return t;
-        });
+        this.housekeeping = DaemonThreads.scheduler("qnf-agent-housekeeping");
     }
 
     /** What each heartbeat registers: addresses, and with the mesh the public key and endpoints. */

@@ -1,5 +1,6 @@
 package dev.qnf.agent.cni;
 
+import dev.qnf.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,13 +18,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -49,18 +48,10 @@ public final class CniServer implements AutoCloseable {
         this.socket = socket;
         this.handler = handler;
         this.timeout = timeout;
-        AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64), r -> {
-            Thread t = new Thread(r, "qnf-cni-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(64),
+                DaemonThreads.numbered("qnf-cni"));
         this.pool.allowCoreThreadTimeOut(true);
-        this.watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qnf-cni-watchdog");
-            t.setDaemon(true);
-            return t;
-        });
+        this.watchdog = DaemonThreads.scheduler("qnf-cni-watchdog");
     }
 
     public Path socket() {
@@ -81,9 +72,7 @@ public final class CniServer implements AutoCloseable {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        acceptor = new Thread(this::acceptLoop, "qnf-cni-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        acceptor = DaemonThreads.start("qnf-cni-accept", this::acceptLoop);
         LOG.info("CNI socket {}", socket);
     }
 

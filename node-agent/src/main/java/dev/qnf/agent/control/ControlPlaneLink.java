@@ -8,6 +8,7 @@ import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.AllocationView;
 import dev.qnf.api.json.NodeRequest;
 import dev.qnf.api.json.WatchMessage;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.model.Network;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,8 +68,7 @@ public final class ControlPlaneLink implements ControlPlane, AutoCloseable {
         this.view = initial;
         this.backoff = new Backoff(Duration.ofMillis(200), heartbeat.multipliedBy(2).compareTo(Duration.ofSeconds(10)) > 0
                 ? heartbeat.multipliedBy(2) : Duration.ofSeconds(10));
-        this.thread = new Thread(this::run, "qnf-control-plane");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("qnf-control-plane", this::run);
     }
 
     public void start() {

@@ -4,6 +4,7 @@ import dev.qnf.agent.dns.QueryHandler.Forward;
 import dev.qnf.agent.dns.QueryHandler.Reply;
 import dev.qnf.agent.dns.QueryHandler.Step;
 import dev.qnf.agent.dns.QueryHandler.Transport;
+import dev.qnf.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +38,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The DNS server of one QNF network on one host: answers for the network's zone from the current
@@ -215,19 +215,14 @@ public final class DnsServer implements AutoCloseable {
     }
 
     private static ThreadPoolExecutor pool(String name, int threads, BlockingQueue<Runnable> q) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, q, r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 10, TimeUnit.SECONDS, q,
+                DaemonThreads.numbered(name), new ThreadPoolExecutor.AbortPolicy());
         pool.allowCoreThreadTimeOut(true);
         return pool;
     }
 
     private void thread(String name, Runnable loop) {
-        Thread t = new Thread(loop, name);
-        t.setDaemon(true);
+        Thread t = DaemonThreads.thread(name, loop);
         threads.add(t);
         t.start();
     }

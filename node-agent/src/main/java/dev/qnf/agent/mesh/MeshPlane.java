@@ -12,6 +12,7 @@ import dev.qnf.agent.sys.NetNs;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.client.Watching;
 import dev.qnf.api.json.WatchMessage;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.model.NodeMesh;
 import dev.qnf.fabric.net.Cidr;
 import dev.qnf.fabric.net.IpAddress;
@@ -88,11 +89,7 @@ public final class MeshPlane implements AutoCloseable {
         this.keyChanged = keyChanged;
         this.privateKey = keyFile.loadOrCreate();
         this.tunnelMtu = config.tunnelMtu(underlayMtu());
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "qnf-mesh");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("qnf-mesh"));
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 

@@ -1,5 +1,6 @@
 package dev.qnf.agent.metrics;
 
+import dev.qnf.concurrent.DaemonThreads;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -48,11 +49,7 @@ public final class MetricsServer implements AutoCloseable {
                 reply(exchange, 404, "try /metrics\n");
             }
         });
-        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "qnf-agent-metrics");
-            t.setDaemon(true);
-            return t;
-        }));
+        server.setExecutor(Executors.newSingleThreadExecutor(DaemonThreads.named("qnf-agent-metrics")));
         server.start();
         return new MetricsServer(server);
     }

@@ -2,6 +2,7 @@ package dev.qnf.agent.nft;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.qnf.agent.sys.NetNs;
+import dev.qnf.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,11 +135,7 @@ public final class NftFirewall implements Firewall {
      * change itself. The transaction is committed, and in force, before {@code nft_run_cmd_from_buffer} returns, so
      * contexts are closed on this thread instead, off the caller's path (a CNI ADD, a watch event).
      */
-    private static final ExecutorService CLOSER = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "nft-closer");
-        t.setDaemon(true);
-        return t;
-    });
+    private static final ExecutorService CLOSER = Executors.newSingleThreadExecutor(DaemonThreads.named("nft-closer"));
 
     private <T> T session(Function<Nftables, T> work) {
         return netns.run(() -> {

@@ -5,6 +5,7 @@ import dev.qnf.agent.control.FabricView;
 import dev.qnf.agent.metrics.AgentMetrics;
 import dev.qnf.agent.state.LocalAttachment;
 import dev.qnf.agent.state.StateStore;
+import dev.qnf.concurrent.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,11 +47,7 @@ public final class ReconcileLoop implements AutoCloseable {
         this.resync = resync;
         this.metrics = metrics;
         this.retry = new Backoff(Duration.ofSeconds(1), resync);
-        this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "qnf-reconcile");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named("qnf-reconcile"));
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 

@@ -1,10 +1,12 @@
 package dev.qnf.agent.sys;
 
+import dev.qnf.concurrent.DaemonThreads;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * A network namespace, named by a path (/var/run/netns/NAME, /proc/PID/ns/net, or a CNI runtime's netns path).
@@ -13,7 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * short-lived thread. Sockets opened on that thread (netlink, libnftables) belong to the namespace for good.
  */
 public record NetNs(Path path) {
-    private static final AtomicInteger THREADS = new AtomicInteger();
+    /** One count for the whole process: netns-1, netns-2, ... */
+    private static final ThreadFactory THREADS = DaemonThreads.numbered("netns");
 
     public static NetNs of(String path) {
         return new NetNs(Path.of(path));
@@ -36,7 +39,7 @@ public record NetNs(Path path) {
     public <T> T run(Callable<T> work) {
         Object[] result = new Object[1];
         Throwable[] failure = new Throwable[1];
-        Thread t = new Thread(() -> {
+        Thread t = THREADS.newThread(() -> {
             int fd = LibC.INSTANCE.open(path.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
             if (fd < 0) {
                 failure[0] = new SysException("open " + path, LibC.errno());
@@ -53,8 +56,7 @@ public record NetNs(Path path) {
             } finally {
                 LibC.INSTANCE.close(fd);
             }
-        }, "netns-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
+        });
         t.start();
         try {
             t.join();
