@@ -41,6 +41,7 @@ import dev.qnf.chaos.traffic.Recorder;
 import dev.qnf.chaos.traffic.RegisterKeys;
 import dev.qnf.chaos.traffic.Traffic;
 import dev.qnf.chaos.traffic.Watchers;
+import dev.qnf.concurrent.DaemonThreads;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -340,7 +341,7 @@ public final class ChaosRun {
 
     /** Linearizable reads through {@code server} alone, every 100 ms for 10 s, on a thread of their own. */
     private void readProbe(ServerProcess server) {
-        Thread t = new Thread(() -> {
+        DaemonThreads.start("chaos-read-probe", () -> {
             QnfClient client = QnfClient.connect(List.of(server.apiUrl()), ChaosCluster.OP_TIMEOUT, server.admin());
             long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             int i = 0;
@@ -352,8 +353,6 @@ public final class ChaosRun {
                     return;
                 }
             }
-        }, "chaos-read-probe");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 }

@@ -3,6 +3,7 @@ package dev.qnf.cli;
 import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.pki.TlsFiles;
+import dev.qnf.concurrent.DaemonThreads;
 
 import java.io.PrintStream;
 import java.net.URI;
@@ -36,10 +37,8 @@ final class Joiner {
     static CompletableFuture<Boolean> start(Supplier<URI> url, TlsFiles tls, String id, String raftAddress,
                                             PrintStream out, Duration firstBackoff, Duration maxBackoff) {
         CompletableFuture<Boolean> added = new CompletableFuture<>();
-        Thread t = new Thread(() -> added.complete(run(url, tls, id, raftAddress, out, firstBackoff, maxBackoff)),
-                "qnf-join");
-        t.setDaemon(true);
-        t.start();
+        DaemonThreads.start("qnf-join",
+                () -> added.complete(run(url, tls, id, raftAddress, out, firstBackoff, maxBackoff)));
         return added;
     }
 

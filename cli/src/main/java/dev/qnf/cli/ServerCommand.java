@@ -8,6 +8,7 @@ import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerPki;
 import dev.qnf.api.server.ServerConfig;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.InvalidInputException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.LinkedHashMap;
@@ -157,11 +157,7 @@ final class ServerCommand implements Callable<Integer> {
         }
         QnfServer server = QnfServer.start(config);
         // renewal at half life from the CA this server holds; the API and Raft pick the new files up by themselves
-        ScheduledExecutorService renewals = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "qnf-cert-renewal");
-            t.setDaemon(true);
-            return t;
-        });
+        ScheduledExecutorService renewals = DaemonThreads.scheduler("qnf-cert-renewal");
         renewals.scheduleWithFixedDelay(() -> {
             try {
                 if (identity.renewIfDue()) {

@@ -4,6 +4,7 @@ import dev.qnf.api.json.ClusterView;
 import dev.qnf.api.json.Json;
 import dev.qnf.api.json.StateHashView;
 import dev.qnf.chaos.history.Samples;
+import dev.qnf.concurrent.DaemonThreads;
 
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,8 +38,7 @@ public final class ClusterObserver {
         this.cluster = cluster;
         this.clock = clock;
         this.http = ChaosCluster.https(cluster.admin());
-        this.thread = new Thread(this::run, "chaos-observer");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("chaos-observer", this::run);
     }
 
     public void start() {

@@ -10,6 +10,7 @@ import dev.qnf.chaos.history.Input;
 import dev.qnf.chaos.history.Kind;
 import dev.qnf.chaos.history.Operation;
 import dev.qnf.chaos.history.Output;
+import dev.qnf.concurrent.DaemonThreads;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -57,8 +58,7 @@ public final class AgentTraffic {
         this.agent = agent;
         this.network = network;
         this.random = random;
-        this.thread = new Thread(this::run, "chaos-agent-runtime");
-        this.thread.setDaemon(true);
+        this.thread = DaemonThreads.thread("chaos-agent-runtime", this::run);
     }
 
     public void start() {
@@ -212,7 +212,7 @@ public final class AgentTraffic {
             }
             return new Output.CniAnswer(TRY_AGAIN, null, "qnf agent is not reachable: " + e.getMessage());
         }
-        Thread io = new Thread(() -> {
+        DaemonThreads.start("chaos-cni-call", () -> {
             try (ch) {
                 ByteBuffer buf = ByteBuffer.wrap(request.toString().getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) {
@@ -223,9 +223,7 @@ public final class AgentTraffic {
             } catch (IOException e) {
                 answer.completeExceptionally(e);
             }
-        }, "chaos-cni-call");
-        io.setDaemon(true);
-        io.start();
+        });
         byte[] bytes;
         try {
             bytes = answer.get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -6,6 +6,7 @@ import dev.qnf.chaos.harness.ServerProcess;
 import dev.qnf.chaos.history.Input;
 import dev.qnf.chaos.history.Operation;
 import dev.qnf.chaos.history.Outcome;
+import dev.qnf.concurrent.DaemonThreads;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +53,9 @@ public final class Traffic {
     public void start() {
         for (int i = 1; i <= workers; i++) {
             Worker w = new Worker("w" + i, new Random(seed * 1_000_003L + i));
-            threads.add(thread(w::run, "chaos-w" + i));
+            threads.add(DaemonThreads.thread("chaos-w" + i, w::run));
         }
-        threads.add(thread(new Prober(new Random(seed * 7_919L))::run, "chaos-probe"));
+        threads.add(DaemonThreads.thread("chaos-probe", new Prober(new Random(seed * 7_919L))::run));
         threads.forEach(Thread::start);
     }
 
@@ -64,12 +65,6 @@ public final class Traffic {
         for (Thread t : threads) {
             t.join(TimeUnit.SECONDS.toMillis(30));
         }
-    }
-
-    private static Thread thread(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
     }
 
     private ServerProcess randomMember(Random random, ServerProcess avoid) {
