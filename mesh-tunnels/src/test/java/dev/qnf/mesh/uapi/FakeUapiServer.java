@@ -1,5 +1,7 @@
 package dev.qnf.mesh.uapi;
 
+import dev.qnf.concurrent.DaemonThreads;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -24,9 +26,7 @@ final class FakeUapiServer implements AutoCloseable {
     FakeUapiServer(Path socket, Function<String, String> answer) throws IOException {
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
-        thread = new Thread(() -> serve(answer), "fake-uapi");
-        thread.setDaemon(true);
-        thread.start();
+        thread = DaemonThreads.start("fake-uapi", () -> serve(answer));
     }
 
     private void serve(Function<String, String> answer) {

@@ -1,5 +1,6 @@
 package dev.qnf.agent.dns;
 
+import dev.qnf.concurrent.DaemonThreads;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -49,8 +50,8 @@ final class FakeUpstream implements AutoCloseable {
         this.udp = udp;
         this.tcp = tcp;
         this.answers = answers;
-        daemon(this::udpLoop);
-        daemon(this::tcpLoop);
+        DaemonThreads.start("fake-upstream", this::udpLoop);
+        DaemonThreads.start("fake-upstream", this::tcpLoop);
     }
 
     static FakeUpstream start(Function<Record, List<Record>> answers) throws IOException {
@@ -78,12 +79,6 @@ final class FakeUpstream implements AutoCloseable {
 
     InetSocketAddress address() {
         return new InetSocketAddress(udp.getLocalAddress(), udp.getLocalPort());
-    }
-
-    private static void daemon(Runnable r) {
-        Thread t = new Thread(r, "fake-upstream");
-        t.setDaemon(true);
-        t.start();
     }
 
     private void udpLoop() {

@@ -2,6 +2,7 @@ package dev.qnf.agent.nft;
 
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.agent.testing.TestNamespaces;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.net.IpAddress;
 
 import java.io.IOException;
@@ -118,9 +119,7 @@ public final class Lab {
                 s.bind(new InetSocketAddress(port));
                 return s;
             });
-            Thread t = new Thread(this::serve, "lab-server-" + port);
-            t.setDaemon(true);
-            t.start();
+            DaemonThreads.start("lab-server-" + port, this::serve);
         }
 
         private void serve() {
@@ -186,7 +185,7 @@ public final class Lab {
 
         public UdpEcho(NetNs where, int port) throws SocketException {
             this.socket = where.run(() -> new DatagramSocket(port));
-            Thread t = new Thread(() -> {
+            DaemonThreads.start("lab-udp-" + port, () -> {
                 byte[] buf = new byte[64];
                 while (!socket.isClosed()) {
                     try {
@@ -199,9 +198,7 @@ public final class Lab {
                         // closed
                     }
                 }
-            }, "lab-udp-" + port);
-            t.setDaemon(true);
-            t.start();
+            });
         }
 
         String nextPeer() throws InterruptedException {

@@ -7,6 +7,7 @@ import dev.qnf.agent.nft.Ruleset.Network;
 import dev.qnf.agent.reconcile.HostSysctls;
 import dev.qnf.agent.sys.NetNs;
 import dev.qnf.agent.testing.TestNamespaces;
+import dev.qnf.concurrent.DaemonThreads;
 import dev.qnf.fabric.net.IpAddress;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -395,7 +396,7 @@ class PortGuardDataPathTest {
 
         Echo(NetNs where, int port) {
             this.socket = where.run(() -> new DatagramSocket(new InetSocketAddress(InetAddress.getByName("::"), port)));
-            Thread t = new Thread(() -> {
+            DaemonThreads.start("port-guard-echo", () -> {
                 while (!socket.isClosed()) {
                     try {
                         DatagramPacket p = new DatagramPacket(new byte[64], 64);
@@ -405,9 +406,7 @@ class PortGuardDataPathTest {
                         // closed
                     }
                 }
-            }, "port-guard-echo");
-            t.setDaemon(true);
-            t.start();
+            });
         }
 
         @Override
