@@ -7,12 +7,16 @@ import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.Command;
 import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.command.RevokeUser;
+import dev.qnf.fabric.command.UnrevokeNode;
+import dev.qnf.fabric.command.UnrevokeUser;
 import dev.qnf.fabric.command.RetireOldCa;
 import dev.qnf.fabric.command.RotateCa;
 import dev.qnf.fabric.model.CaRotation;
 import dev.qnf.fabric.command.PruneExpiredToken;
 import dev.qnf.fabric.model.AuditEntry;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.UserRevocation;
 import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.command.CreateNetwork;
 import dev.qnf.fabric.command.CreateToken;
@@ -104,6 +108,8 @@ class FabricCodecTest {
             IDENTITY, DEFAULT, TOKEN, FRESH_TOKEN,
             new AuditEntry(7, "spiffe://c/user/admin", "create-network", "network/blue", 1_700_000_000_000L, 42),
             new Revocation("node-a.example", "", 1_700_000_000_000L),
+            new Revocation("node-b", "0a1b", 1_700_000_000_000L, 1_700_000_100_000L),
+            new UserRevocation("alice", "0c", 1_700_000_000_000L, 0),
             new SiteBinding("node-b", "rack-1", "abc123"),
             CA_ROTATION);
 
@@ -129,6 +135,9 @@ class FabricCodecTest {
             new DeleteToken("abc123"),
             new Attributed("spiffe://c/node/node-a.example", 1_700_000_000_000L, new RegisterNode(NODE)),
             new RevokeNode("node-a.example", "0a1b", 1_700_000_000_000L),
+            new RevokeUser("alice", null, 1_700_000_000_000L),
+            new UnrevokeNode("node-a.example", 1_700_000_000_000L),
+            new UnrevokeUser("alice", 1_700_000_000_000L),
             new PruneExpiredToken("abc123", 1_700_000_000_000L),
             new RotateCa(CA_ROTATION),
             new RetireOldCa(1_700_000_000_000L, true));
@@ -190,6 +199,17 @@ class FabricCodecTest {
         assertThat(codec.decodeSlots(joined)).isEqualTo(slots);
         assertThat(codec.decodeSlots(codec.encodeSlots(slots))).isEqualTo(slots);
         assertThat(codec.decodeSlots(FabricCodec.joinSlots(List.of()))).isEmpty();
+    }
+
+    @Test
+    void aRevocationStoredBeforeUnrevokeExistedReadsAsInForce() {
+        // the bytes RocksDB, snapshots and the Raft log hold for revocations recorded before liftedAtMillis existed
+        String stored = "{\"type\":\"Revocation\",\"node\":\"node-a\",\"serial\":\"0a\",\"atMillis\":1700000000000}";
+        assertThat(codec.decodeResource(stored.getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new Revocation("node-a", "0a", 1_700_000_000_000L, 0))
+                .isInstanceOfSatisfying(Revocation.class, r -> assertThat(r.inForce()).isTrue());
+        assertThat(new String(codec.encodeResource(new Revocation("node-a", "0a", 1_700_000_000_000L)),
+                StandardCharsets.UTF_8)).contains("\"liftedAtMillis\":0").doesNotContain("inForce");
     }
 
     @Test

@@ -7,5 +7,5 @@ package dev.qnf.fabric.command;
 public sealed interface Command
         permits CreateNetwork, DeleteNetwork, Allocate, Release, RegisterNode, RemoveNode, AnnounceMember,
         RemoveMember, ApplyPolicies, DeletePolicy, LabelEndpoint, CreateToken, RedeemToken, DeleteToken, Attributed,
-        RevokeNode, PruneExpiredToken, RotateCa, RetireOldCa {
+        RevokeNode, RevokeUser, UnrevokeNode, UnrevokeUser, PruneExpiredToken, RotateCa, RetireOldCa {
 }

@@ -32,6 +32,11 @@ public final class Names {
         return check("node name", name, NODE, "a DNS name of lower-case letters, digits, '-' and '.'");
     }
 
+    /** User names (the last segment of {@code spiffe://<cluster>/user/<name>}): the rule of node names. */
+    public static String user(String name) {
+        return check("user name", name, NODE, "a DNS name of lower-case letters, digits, '-' and '.'");
+    }
+
     public static String endpoint(String id) {
         return check("endpoint id", id, ENDPOINT, "1-128 letters, digits, '_', '.', ':' or '-'");
     }

@@ -15,6 +15,7 @@ public record ResourceKey(String kind, String name) implements Comparable<Resour
     public static final String JOIN_TOKEN = "join-token";
     public static final String AUDIT = "audit";
     public static final String REVOCATION = "revocation";
+    public static final String USER_REVOCATION = "user-revocation";
     public static final String SITE_BINDING = "site-binding";
     public static final String CA_ROTATION = "ca-rotation";
 

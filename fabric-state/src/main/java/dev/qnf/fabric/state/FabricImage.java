@@ -12,6 +12,7 @@ import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.UserRevocation;
 import dev.qnf.fabric.model.CaRotation;
 import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.model.ResourceKey;
@@ -37,7 +38,7 @@ import java.util.Optional;
 public final class FabricImage {
     private static final FabricImage EMPTY = new FabricImage(0, TreePMap.empty(), TreePMap.empty(),
             TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), PolicyState.EMPTY, TreePMap.empty(),
-            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), null);
+            TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), TreePMap.empty(), null);
 
     private final long revision;
     private final PMap<String, Network> networks;
@@ -54,6 +55,7 @@ public final class FabricImage {
     /** The audit trail by sequence number (bounded, see {@link AuditTrail}). */
     private final PMap<Long, AuditEntry> audit;
     private final PMap<String, Revocation> revocations;
+    private final PMap<String, UserRevocation> userRevocations;
     /** Site bindings by node name. */
     private final PMap<String, SiteBinding> siteBindings;
     /** The last CA rotation, null before the first. */
@@ -63,8 +65,8 @@ public final class FabricImage {
                         PMap<String, Node> nodes, PMap<String, PMap<Cidr, Block>> blocks,
                         PMap<String, Member> members, PMap<String, PMap<IpAddress, String>> used,
                         PolicyState policy, PMap<String, JoinToken> tokens, PMap<Long, AuditEntry> audit,
-                        PMap<String, Revocation> revocations, PMap<String, SiteBinding> siteBindings,
-                        CaRotation caRotation) {
+                        PMap<String, Revocation> revocations, PMap<String, UserRevocation> userRevocations,
+                        PMap<String, SiteBinding> siteBindings, CaRotation caRotation) {
         this.revision = revision;
         this.networks = networks;
         this.endpoints = endpoints;
@@ -76,6 +78,7 @@ public final class FabricImage {
         this.tokens = tokens;
         this.audit = audit;
         this.revocations = revocations;
+        this.userRevocations = userRevocations;
         this.siteBindings = siteBindings;
         this.caRotation = caRotation;
     }
@@ -100,7 +103,7 @@ public final class FabricImage {
             }
         }
         return new FabricImage(newRevision, b.networks, b.endpoints, b.nodes, b.blocks, b.members, b.used, b.policy, b.tokens,
-                b.audit, b.revocations, b.siteBindings, b.caRotation);
+                b.audit, b.revocations, b.userRevocations, b.siteBindings, b.caRotation);
     }
 
     public long revision() {
@@ -236,6 +239,14 @@ public final class FabricImage {
         return revocations.values();
     }
 
+    public Optional<UserRevocation> userRevocation(String user) {
+        return Optional.ofNullable(userRevocations.get(user));
+    }
+
+    public Collection<UserRevocation> userRevocations() {
+        return userRevocations.values();
+    }
+
     /** The site {@code node} joined into with a site-bound token, if it did. */
     public Optional<SiteBinding> siteBinding(String node) {
         return Optional.ofNullable(siteBindings.get(node));
@@ -258,6 +269,7 @@ public final class FabricImage {
         all.addAll(tokens.values());
         all.addAll(audit.values());
         all.addAll(revocations.values());
+        all.addAll(userRevocations.values());
         all.addAll(siteBindings.values());
         if (caRotation != null) {
             all.add(caRotation);
@@ -277,6 +289,7 @@ public final class FabricImage {
         counts.put(ResourceKey.JOIN_TOKEN, tokens.size());
         counts.put(ResourceKey.AUDIT, audit.size());
         counts.put(ResourceKey.REVOCATION, revocations.size());
+        counts.put(ResourceKey.USER_REVOCATION, userRevocations.size());
         counts.put(ResourceKey.SITE_BINDING, siteBindings.size());
         counts.put(ResourceKey.CA_ROTATION, caRotation == null ? 0 : 1);
         return counts;
@@ -309,6 +322,7 @@ public final class FabricImage {
         PMap<String, JoinToken> tokens;
         PMap<Long, AuditEntry> audit;
         PMap<String, Revocation> revocations;
+        PMap<String, UserRevocation> userRevocations;
         PMap<String, SiteBinding> siteBindings;
         CaRotation caRotation;
 
@@ -323,6 +337,7 @@ public final class FabricImage {
             tokens = from.tokens;
             audit = from.audit;
             revocations = from.revocations;
+            userRevocations = from.userRevocations;
             siteBindings = from.siteBindings;
             caRotation = from.caRotation;
         }
@@ -347,6 +362,8 @@ public final class FabricImage {
                 audit = audit.plus(a.seq(), a);
             } else if (r instanceof Revocation v) {
                 revocations = revocations.plus(v.node(), v);
+            } else if (r instanceof UserRevocation u) {
+                userRevocations = userRevocations.plus(u.user(), u);
             } else if (r instanceof SiteBinding s) {
                 siteBindings = siteBindings.plus(s.node(), s);
             } else if (r instanceof CaRotation c) {
@@ -364,6 +381,7 @@ public final class FabricImage {
                 case ResourceKey.JOIN_TOKEN -> tokens = tokens.minus(key.name());
                 case ResourceKey.AUDIT -> audit = audit.minus(Long.parseLong(key.name()));
                 case ResourceKey.REVOCATION -> revocations = revocations.minus(key.name());
+                case ResourceKey.USER_REVOCATION -> userRevocations = userRevocations.minus(key.name());
                 case ResourceKey.SITE_BINDING -> siteBindings = siteBindings.minus(key.name());
                 case ResourceKey.CA_ROTATION -> caRotation = null;
                 case ResourceKey.POLICY, ResourceKey.IDENTITY, ResourceKey.POLICY_DEFAULT -> policy = policy.delete(key);

@@ -18,6 +18,9 @@ import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveMember;
 import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.command.RevokeUser;
+import dev.qnf.fabric.command.UnrevokeNode;
+import dev.qnf.fabric.command.UnrevokeUser;
 import dev.qnf.fabric.command.RetireOldCa;
 import dev.qnf.fabric.command.RotateCa;
 import dev.qnf.fabric.model.Attachment;
@@ -31,7 +34,10 @@ import dev.qnf.fabric.model.Network;
 import dev.qnf.fabric.model.Node;
 import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
+import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.RevokedIdentity;
+import dev.qnf.fabric.model.UserRevocation;
 import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.net.IpAddress;
 import dev.qnf.fabric.policy.PolicyEngine;
@@ -56,7 +62,12 @@ public final class FabricMachine {
 
     public static Decision decide(FabricImage image, Command command) {
         if (command instanceof Attributed a) {
-            return decide(image, a.command());   // who and when change nothing; AuditTrail records them
+            if (a.command() instanceof RevokeUser r && r.isCalledBy(a.who())) {
+                // the one decision that depends on who asks: an admin locking itself (maybe the last admin) out
+                return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "user " + r.name() + " may not revoke "
+                        + "itself (the identity this request is made with): revoke it as another admin");
+            }
+            return decide(image, a.command());   // who and when change nothing else; AuditTrail records them
         }
         return Identities.follow(image, decideAlone(image, command));
     }
@@ -92,7 +103,13 @@ public final class FabricMachine {
             } else if (command instanceof DeleteToken c) {
                 return deleteToken(image, c.id());
             } else if (command instanceof RevokeNode c) {
-                return revokeNode(image, c);
+                return revoke(image.revocation(c.name()), new Revocation(c.name(), c.serial(), c.atMillis()));
+            } else if (command instanceof RevokeUser c) {
+                return revoke(image.userRevocation(c.name()), new UserRevocation(c.name(), c.serial(), c.atMillis(), 0));
+            } else if (command instanceof UnrevokeNode c) {
+                return unrevoke(image.revocation(c.name()), r -> r.lifted(c.atMillis()), "node " + c.name());
+            } else if (command instanceof UnrevokeUser c) {
+                return unrevoke(image.userRevocation(c.name()), r -> r.lifted(c.atMillis()), "user " + c.name());
             } else if (command instanceof PruneExpiredToken c) {
                 return pruneExpiredToken(image, c);
             } else if (command instanceof RotateCa c) {
@@ -247,14 +264,33 @@ public final class FabricMachine {
         return new Decision(List.of(new Change.Put(node)), Reply.ok(node, existing.isEmpty()));
     }
 
-    /** Idempotent: revoking a revoked node keeps the first record. The node record itself is left alone. */
-    private static Decision revokeNode(FabricImage image, RevokeNode c) {
-        Optional<Revocation> existing = image.revocation(c.name());
-        if (existing.isPresent()) {
+    /**
+     * Idempotent: revoking a revoked name keeps the first record; a lifted revocation is replaced by the new one, in
+     * force. The node record itself (for a node) is left alone.
+     */
+    private static <R extends Resource & RevokedIdentity> Decision revoke(Optional<R> existing, R revocation) {
+        if (existing.isPresent() && existing.get().inForce()) {
             return new Decision(List.of(), Reply.ok(existing.get(), false));
         }
-        Revocation revocation = new Revocation(c.name(), c.serial(), c.atMillis());
-        return new Decision(List.of(new Change.Put(revocation)), Reply.ok(revocation, true));
+        return new Decision(List.of(new Change.Put(revocation)), Reply.ok(revocation, existing.isEmpty()));
+    }
+
+    /**
+     * Lifts a revocation in force at the command's time, keeping the record as the cut-off older certificates stay
+     * refused by; idempotent (a lifted one keeps its first lift, so a retry does not move the cut-off). A name never
+     * revoked: NOT_FOUND, so a typo does not pass for a success.
+     */
+    private static <R extends Resource & RevokedIdentity> Decision unrevoke(Optional<R> existing,
+                                                                             java.util.function.UnaryOperator<R> lift,
+                                                                             String what) {
+        if (existing.isEmpty()) {
+            return Decision.rejected(ErrorCode.NOT_FOUND, what + " is not revoked");
+        }
+        if (!existing.get().inForce()) {
+            return new Decision(List.of(), Reply.ok(existing.get(), false));
+        }
+        R lifted = lift.apply(existing.get());
+        return new Decision(List.of(new Change.Put(lifted)), Reply.ok(lifted, false));
     }
 
     private static Decision removeNode(FabricImage image, String name) {
@@ -390,7 +426,7 @@ public final class FabricMachine {
         if (token.usesLeft() == 0) {
             return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "join token " + token.id() + " is used up");
         }
-        if (token.role() == JoinRole.NODE && image.revocation(c.subject()).isPresent()) {
+        if (token.role() == JoinRole.NODE && image.revocation(c.subject()).filter(Revocation::inForce).isPresent()) {
             // a revoked identity does not come back through a new join: no certificate is issued for it
             return Decision.rejected(ErrorCode.FAILED_PRECONDITION, "node " + c.subject() + " is revoked (qnf node revoke)");
         }
