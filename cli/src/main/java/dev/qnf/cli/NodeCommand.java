@@ -14,7 +14,7 @@ import java.util.List;
 /** {@code qnf node}: the hosts of the fabric. Agents register themselves; these commands are for operators. */
 @Command(name = "node", mixinStandardHelpOptions = true, description = "Hosts (nodes) of the fabric.",
         subcommands = {NodeCommand.ListCmd.class, NodeCommand.Register.class, NodeCommand.Remove.class,
-                NodeCommand.Revoke.class, RotateKeyCommand.class})
+                NodeCommand.Revoke.class, NodeCommand.Unrevoke.class, RotateKeyCommand.class})
 final class NodeCommand {
 
     static void print(Output out, Object document, List<NodeView> rows) {
@@ -84,6 +84,23 @@ final class NodeCommand {
                 var r = client.revokeNode(name, serial);
                 out().line((r.created() ? "revoked node " : "node already revoked: ") + name + " (since "
                         + r.value().time() + ")");
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "unrevoke", description = {"Lift a node's revocation (admin): certificates issued from now on are "
+            + "accepted again, the older ones stay refused, so the host joins again with a new token (qnf token "
+            + "create, qnf agent --join).", "Idempotent; an error if the node was never revoked."})
+    static final class Unrevoke extends Base {
+        @Parameters(index = "0") String name;
+
+        @Override
+        public Integer call() {
+            try (QnfClient client = options.client()) {
+                var r = client.unrevokeNode(name);
+                out().line("unrevoked node " + name + " (revoked " + r.time() + ", lifted " + r.lifted()
+                        + "): certificates issued before the lift stay refused");
             }
             return 0;
         }

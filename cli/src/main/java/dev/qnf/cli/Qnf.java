@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {ServerCommand.class, DevCommand.class, ClusterCommand.class, NetworkCommand.class,
                 IpamCommand.class, NodeCommand.class, WatchCommand.class, AgentCommand.class, CniCommand.class,
                 PolicyCommand.class, EndpointCommand.class, MeshCommand.class, DemoCommand.class, AuditCommand.class,
-                TokenCommand.class, CertCommand.class, CaCommand.class,
+                UserCommand.class, TokenCommand.class, CertCommand.class, CaCommand.class,
                 dev.qnf.cli.bench.BenchCommand.class})
 public final class Qnf {
 

@@ -5,6 +5,7 @@ import dev.qnf.api.errors.ApiCode;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.api.pki.Identity;
 import dev.qnf.api.pki.SpiffeId;
+import dev.qnf.fabric.model.RevokedIdentity;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -12,6 +13,7 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,15 +24,15 @@ import java.util.Set;
  * <p>The handshake checks the certificate once, but a connection (HTTP/1.1 keep-alive, HTTP/2) outlives it, so every
  * request checks again what can change since: the certificate's end of validity (a date comparison, no
  * cryptography: the chain was verified at the handshake and a certificate cannot change within a session) and the
- * node's revocation. Open streams run the same check every second ({@link OpenCallRecheck}).
+ * revocation of the node or user it names ({@link RevokedCertificates}). Open streams run the same check every second ({@link OpenCallRecheck}).
  */
 public final class CertificateAccess implements AccessControl {
-    /** Whether a node's identity is revoked, from this server's applied replicated state. */
+    /** The revocation of a node's or user's identity, if any, from this server's applied replicated state. */
     @FunctionalInterface
     public interface Revocations {
-        boolean revoked(String node);
+        Optional<RevokedIdentity> of(SpiffeId id);
 
-        Revocations NONE = node -> false;
+        Revocations NONE = id -> Optional.empty();
     }
 
     private final Authorizer authorizer;
@@ -77,10 +79,7 @@ public final class CertificateAccess implements AccessControl {
                     + "was opened): renew it and connect again");
         }
         SpiffeId id = SpiffeId.of(leaf);
-        if (id.kind() == SpiffeId.Kind.NODE && revocations.revoked(id.name())) {
-            throw new ApiException(ApiCode.PERMISSION_DENIED, "node " + id.name() + " is revoked (qnf node revoke): "
-                    + "its certificates are no longer accepted or renewed");
-        }
+        RevokedCertificates.refuse(revocations.of(id), id, leaf);
         return new Caller(id.toString(), Set.of(Identity.roleOf(leaf).label()));
     }
 

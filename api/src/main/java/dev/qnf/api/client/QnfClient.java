@@ -5,6 +5,7 @@ import dev.qnf.api.json.AddMemberRequest;
 import dev.qnf.api.json.AllocationList;
 import dev.qnf.api.json.AuditList;
 import dev.qnf.api.json.RevocationView;
+import dev.qnf.api.json.UserRevocationView;
 import dev.qnf.api.json.RevokeRequest;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.AllocationView;
@@ -237,6 +238,22 @@ public final class QnfClient implements AutoCloseable {
     public Written<RevocationView> revokeNode(String name, String serial) {
         return written(transport.send("POST", "/v1/nodes/" + segment(name) + "/revoke", new RevokeRequest(serial)),
                 RevocationView.class);
+    }
+
+    /** Lifts a node's revocation: certificates issued from now on are accepted, older ones stay refused. */
+    public RevocationView unrevokeNode(String name) {
+        return call("DELETE", "/v1/nodes/" + segment(name) + "/revoke", null, RevocationView.class);
+    }
+
+    /** Revokes a user's certificates cluster-wide (not the caller's own: 409). */
+    public Written<UserRevocationView> revokeUser(String name, String serial) {
+        return written(transport.send("POST", "/v1/users/" + segment(name) + "/revoke", new RevokeRequest(serial)),
+                UserRevocationView.class);
+    }
+
+    /** Lifts a user's revocation, as {@link #unrevokeNode}. */
+    public UserRevocationView unrevokeUser(String name) {
+        return call("DELETE", "/v1/users/" + segment(name) + "/revoke", null, UserRevocationView.class);
     }
 
     // ------------------------------------------------------------------ certificates

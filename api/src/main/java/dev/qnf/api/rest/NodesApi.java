@@ -55,6 +55,15 @@ public final class NodesApi {
                 .thenApply(a -> RestBodies.written(a.created(), Views.revocation(a.value(), a.revision())));
     }
 
+    /**
+     * Lifts the node's revocation (200, also when already lifted; 404 if never revoked): certificates issued from
+     * now on (a new join) are accepted, the older ones stay refused.
+     */
+    @Delete("/v1/nodes/{name}/revoke")
+    public CompletableFuture<HttpResponse> unrevoke(@Param("name") String name) {
+        return fabric.unrevokeNode(name).thenApply(a -> RestBodies.ok(Views.revocation(a.value(), a.revision())));
+    }
+
     @Delete("/v1/nodes/{name}")
     public CompletableFuture<HttpResponse> remove(@Param("name") String name) {
         return fabric.removeNode(name).thenApply(a -> RestBodies.ok(new Deleted(a.revision())));

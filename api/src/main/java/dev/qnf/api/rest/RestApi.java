@@ -46,6 +46,7 @@ public final class RestApi {
                         .filter(a -> a.id().equals(endpoint)).map(Endpoint::node).findFirst()));
         for (Object resource : new Object[]{new NetworksApi(fabric), new NodesApi(fabric), new ClusterApi(cluster),
                 new WatchApi(fabric, access), new PoliciesApi(fabric), new TokensApi(fabric, caPin), new AuditApi(fabric),
+                new UsersApi(fabric),
                 new CertificatesApi(renewal), new CaApi(rotations)}) {
             // authentication and role first (outer), then the node restriction, which needs the caller
             sb.annotatedService().exceptionHandlers(errors)

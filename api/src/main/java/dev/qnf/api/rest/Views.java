@@ -12,6 +12,7 @@ import dev.qnf.api.json.NetworkView;
 import dev.qnf.api.json.NodeView;
 import dev.qnf.api.json.TokenView;
 import dev.qnf.api.json.RevocationView;
+import dev.qnf.api.json.UserRevocationView;
 import dev.qnf.api.json.SiteBindingView;
 import dev.qnf.api.node.NodeViews;
 import dev.qnf.api.policy.PolicyViews;
@@ -28,6 +29,8 @@ import dev.qnf.fabric.model.Policy;
 import dev.qnf.fabric.model.PolicyDefault;
 import dev.qnf.fabric.model.Resource;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.RevokedIdentity;
+import dev.qnf.fabric.model.UserRevocation;
 import dev.qnf.fabric.model.SiteBinding;
 import dev.qnf.fabric.policy.Explanation;
 
@@ -85,7 +88,17 @@ public final class Views {
     }
 
     public static RevocationView revocation(Revocation r, Long revision) {
-        return new RevocationView(r.node(), r.serial(), Instant.ofEpochMilli(r.atMillis()).toString(), revision);
+        return new RevocationView(r.node(), r.serial(), Instant.ofEpochMilli(r.atMillis()).toString(), lifted(r),
+                revision);
+    }
+
+    public static UserRevocationView userRevocation(UserRevocation r, Long revision) {
+        return new UserRevocationView(r.user(), r.serial(), Instant.ofEpochMilli(r.atMillis()).toString(), lifted(r),
+                revision);
+    }
+
+    private static String lifted(RevokedIdentity r) {
+        return r.inForce() ? null : Instant.ofEpochMilli(r.liftedAtMillis()).toString();
     }
 
     /** Any resource as the JSON object a watch line embeds. */
@@ -111,6 +124,8 @@ public final class Views {
             view = audit(a);
         } else if (r instanceof Revocation v) {
             view = revocation(v, null);
+        } else if (r instanceof UserRevocation u) {
+            view = userRevocation(u, null);
         } else if (r instanceof dev.qnf.fabric.model.CaRotation c) {
             // never the sealed key, nor the certificates: who watches learns what changed, GET /v1/ca the rest
             view = java.util.Map.of("signer", c.signerPin(), "previous", c.previousPin(),

@@ -9,6 +9,7 @@ import dev.qnf.api.auth.AccessControl;
 import dev.qnf.api.auth.Authorizer;
 import dev.qnf.api.auth.Caller;
 import dev.qnf.api.auth.CertificateAccess;
+import dev.qnf.api.auth.RevokedCertificates;
 import dev.qnf.api.pki.CaPin;
 import dev.qnf.api.pki.ReloadingIdentity;
 import dev.qnf.api.backend.FabricBackend;
@@ -97,7 +98,7 @@ public final class QnfServer implements AutoCloseable {
         FabricBackend backend = backends.start(config, metrics);
         if (access == null) {
             access = config.tls() != null ? new CertificateAccess(new Authorizer(),
-                    node -> backend.localImage().revocation(node).isPresent()) : AccessControl.allowAll();
+                    id -> RevokedCertificates.of(backend.localImage(), id)) : AccessControl.allowAll();
         }
         try {
             FabricService fabric = new FabricService(backend, Clock.systemUTC(), config.requestTimeout(),

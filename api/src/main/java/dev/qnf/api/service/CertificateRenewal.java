@@ -1,5 +1,6 @@
 package dev.qnf.api.service;
 
+import dev.qnf.api.auth.RevokedCertificates;
 import dev.qnf.api.errors.ApiCode;
 import dev.qnf.api.errors.ApiException;
 import dev.qnf.api.pki.CaCache;
@@ -74,7 +75,7 @@ public final class CertificateRenewal {
         ClusterPki pki = ca.get().withClock(clock);
         Duration lifetime = min(CertificateAuthority.lifetimeOf(presented), CertificateAuthority.DEFAULT_LEAF_LIFETIME);
         List<String> hosts = id.kind() == SpiffeId.Kind.SERVER ? CertificateAuthority.hostsOf(presented) : List.of();
-        return notRevoked(id).thenApply(ignored -> {
+        return notRevoked(id, presented).thenApply(ignored -> {
             X509Certificate cert = pki.ca().issue(id, key, role, hosts, lifetime);
             log.info("renewed the certificate of {} ({}): serial {} -> {}, valid until {}", id, role.label(),
                     presented.getSerialNumber().toString(16), cert.getSerialNumber().toString(16),
@@ -83,15 +84,14 @@ public final class CertificateRenewal {
         });
     }
 
-    private CompletableFuture<Void> notRevoked(SpiffeId id) {
-        if (id.kind() != SpiffeId.Kind.NODE) {
-            return CompletableFuture.completedFuture(null);   // only nodes can be revoked today
-        }
-        return fabric.revocation(id.name(), false).thenAccept(r -> {
-            if (r.value().isPresent()) {
-                log.warn("refused to renew the certificate of revoked node {}", id.name());
-                throw new ApiException(ApiCode.PERMISSION_DENIED, "node " + id.name() + " is revoked (qnf node "
-                        + "revoke): its certificates are no longer accepted or renewed");
+    /** As {@link RevokedCertificates} decides, on a linearizable read: a lagging server renews no revoked name. */
+    private CompletableFuture<Void> notRevoked(SpiffeId id, X509Certificate presented) {
+        return fabric.revocationOf(id).thenAccept(r -> {
+            try {
+                RevokedCertificates.refuse(r, id, presented);
+            } catch (ApiException refused) {
+                log.warn("refused to renew the certificate of {}: {}", id, refused.getMessage());
+                throw refused;
             }
         });
     }

@@ -1,10 +1,12 @@
 package dev.qnf.api.service;
 
+import dev.qnf.api.auth.RevokedCertificates;
 import dev.qnf.api.backend.Committed;
 import dev.qnf.api.backend.FabricBackend;
 import dev.qnf.api.backend.Subscription;
 import dev.qnf.api.backend.WatchListener;
 import dev.qnf.api.errors.ApiException;
+import dev.qnf.api.pki.SpiffeId;
 import dev.qnf.fabric.command.ApplyPolicies;
 import dev.qnf.fabric.command.Attributed;
 import dev.qnf.fabric.command.Command;
@@ -17,8 +19,13 @@ import dev.qnf.fabric.command.LabelEndpoint;
 import dev.qnf.fabric.command.Release;
 import dev.qnf.fabric.command.RemoveNode;
 import dev.qnf.fabric.command.RevokeNode;
+import dev.qnf.fabric.command.RevokeUser;
+import dev.qnf.fabric.command.UnrevokeNode;
+import dev.qnf.fabric.command.UnrevokeUser;
 import dev.qnf.fabric.model.AuditEntry;
 import dev.qnf.fabric.model.Revocation;
+import dev.qnf.fabric.model.RevokedIdentity;
+import dev.qnf.fabric.model.UserRevocation;
 import dev.qnf.fabric.model.Endpoint;
 import dev.qnf.fabric.model.Identity;
 import dev.qnf.fabric.model.JoinRole;
@@ -230,9 +237,27 @@ public final class FabricService {
         return write(new RevokeNode(name, serial, clock.millis()), Revocation.class);
     }
 
-    /** The revocation of {@code node}'s identity, if any; not {@code stale}: as of a linearizable read. */
-    public CompletableFuture<Versioned<java.util.Optional<Revocation>>> revocation(String node, boolean stale) {
-        return read(stale, image -> image.revocation(node));
+    /**
+     * Revokes a person's certificates cluster-wide; idempotent (201 the first time). The state machine refuses an
+     * admin revoking the identity it calls with (409).
+     */
+    public CompletableFuture<Applied<UserRevocation>> revokeUser(String name, String serial) {
+        return write(new RevokeUser(name, serial, clock.millis()), UserRevocation.class);
+    }
+
+    /** Lifts a node's revocation now: certificates issued after this are accepted; idempotent; 404 if never revoked. */
+    public CompletableFuture<Applied<Revocation>> unrevokeNode(String name) {
+        return write(new UnrevokeNode(name, clock.millis()), Revocation.class);
+    }
+
+    /** Lifts a user's revocation now, as {@link #unrevokeNode}. */
+    public CompletableFuture<Applied<UserRevocation>> unrevokeUser(String name) {
+        return write(new UnrevokeUser(name, clock.millis()), UserRevocation.class);
+    }
+
+    /** The revocation of a node's or user's name, if any, as of a linearizable read (what renewals decide on). */
+    public CompletableFuture<java.util.Optional<RevokedIdentity>> revocationOf(SpiffeId id) {
+        return read(false, image -> RevokedCertificates.of(image, id)).thenApply(Versioned::value);
     }
 
     public CompletableFuture<Versioned<List<Revocation>>> revocations(boolean stale) {

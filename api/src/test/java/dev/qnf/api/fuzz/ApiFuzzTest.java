@@ -182,6 +182,11 @@ class ApiFuzzTest {
                 new Route("GET", "/v1/networks/" + v.badSegment() + "/allocations?stale=" + v.badSegment(), null),
                 new Route("POST", "/v1/nodes/" + (v.chance(50) ? "fz-rv" : v.badSegment()) + "/revoke",
                         "{\"serial\":\"4f3a9c\"}"),
+                new Route("DELETE", "/v1/nodes/" + (v.chance(50) ? "fz-rv" : v.badSegment()) + "/revoke", null),
+                // "admin" is the fuzzer itself: always refused (409), the fuzzer must never lock itself out
+                new Route("POST", "/v1/users/" + (v.chance(40) ? "fz-ru" : v.chance(30) ? "admin" : v.badSegment())
+                        + "/revoke", "{\"serial\":\"4f3a9d\"}"),
+                new Route("DELETE", "/v1/users/" + (v.chance(50) ? "fz-ru" : v.badSegment()) + "/revoke", null),
                 new Route("GET", "/v1/audit?since=" + v.badSince() + (v.chance(50) ? "&who=" + v.badSegment() : ""),
                         null),
                 new Route("GET", "/v1/audit?who=" + v.badSegment() + (v.chance(30) ? "&who=" + v.badSegment() : ""),
