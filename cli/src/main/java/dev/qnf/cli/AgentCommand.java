@@ -208,7 +208,8 @@ final class AgentCommand implements Callable<Integer> {
                     + refusal.code() + ": " + refusal.getMessage() + ". Not retrying; the data plane is left as it "
                     + "is. " + (refusal.httpStatus() == 401 ? "Its certificate in " + tlsDir + " is no longer "
                     + "accepted: join again with a new token (qnf token create, then qnf agent --join)."
-                    : "If it was revoked, it needs a new name and a new join token; otherwise correct what the refusal "
+                    : "If it was revoked, it needs a new join token, and its name an admin's qnf node unrevoke (or a "
+                    + "new name); otherwise correct what the refusal "
                     + "names (its --node, its --site)."));
         }
     }

@@ -272,7 +272,7 @@ public final class FabricMachine {
         if (existing.isPresent() && existing.get().inForce()) {
             return new Decision(List.of(), Reply.ok(existing.get(), false));
         }
-        return new Decision(List.of(new Change.Put(revocation)), Reply.ok(revocation, existing.isEmpty()));
+        return new Decision(List.of(new Change.Put(revocation)), Reply.ok(revocation, true));
     }
 
     /**

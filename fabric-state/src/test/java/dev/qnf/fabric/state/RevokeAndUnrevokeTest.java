@@ -111,7 +111,10 @@ class RevokeAndUnrevokeTest {
         assertThat(retry.accepted()).isTrue();
         assertThat(retry.changes()).as("a retry keeps the first cut-off").isEmpty();
 
-        image = run(image, new RevokeUser("alice", "cd", 40_000));
+        Decision again = FabricMachine.decide(image, new RevokeUser("alice", "cd", 40_000));
+        assertThat(again.reply()).as("revoking a lifted name revokes it anew")
+                .isInstanceOfSatisfying(Reply.Ok.class, ok -> assertThat(ok.created()).isTrue());
+        image = image.apply(again.changes(), image.revision() + 1);
         assertThat(image.userRevocation("alice")).as("revoked again: in force, a new record")
                 .contains(new UserRevocation("alice", "cd", 40_000, 0));
     }
