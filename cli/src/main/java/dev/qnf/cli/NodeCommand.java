@@ -82,8 +82,7 @@ final class NodeCommand {
         public Integer call() {
             try (QnfClient client = options.client()) {
                 var r = client.revokeNode(name, serial);
-                out().line((r.created() ? "revoked node " : "node already revoked: ") + name + " (since "
-                        + r.value().time() + ")");
+                out().line(RevocationLines.revoked("node", name, r.created(), r.value().time()));
             }
             return 0;
         }
@@ -99,8 +98,7 @@ final class NodeCommand {
         public Integer call() {
             try (QnfClient client = options.client()) {
                 var r = client.unrevokeNode(name);
-                out().line("unrevoked node " + name + " (revoked " + r.time() + ", lifted " + r.lifted()
-                        + "): certificates issued before the lift stay refused");
+                out().line(RevocationLines.unrevoked("node", name, r.time(), r.lifted()));
             }
             return 0;
         }

@@ -25,8 +25,7 @@ final class UserCommand {
         public Integer call() {
             try (QnfClient client = options.client()) {
                 var r = client.revokeUser(name, serial);
-                out().line((r.created() ? "revoked user " : "user already revoked: ") + name + " (since "
-                        + r.value().time() + ")");
+                out().line(RevocationLines.revoked("user", name, r.created(), r.value().time()));
             }
             return 0;
         }
@@ -42,8 +41,7 @@ final class UserCommand {
         public Integer call() {
             try (QnfClient client = options.client()) {
                 var r = client.unrevokeUser(name);
-                out().line("unrevoked user " + name + " (revoked " + r.time() + ", lifted " + r.lifted()
-                        + "): certificates issued before the lift stay refused");
+                out().line(RevocationLines.unrevoked("user", name, r.time(), r.lifted()));
             }
             return 0;
         }
