@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static org.awaitility.Awaitility.await;
 
@@ -27,6 +29,8 @@ public final class TestCluster implements AutoCloseable {
     public static final Duration ELECTION_MIN = Duration.ofSeconds(1);
     public static final Duration ELECTION_MAX = Duration.ofMillis(1600);
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int LOWEST_PORT = 20000;
+    private static final int BELOW_EPHEMERAL = 32768;
 
     private final Path root;
     private final RaftTuning tuning;
@@ -103,20 +107,24 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /**
-     * A free port, never the same twice in this JVM: the kernel picks a random free port for each probe, and the
-     * servers bind theirs only later, so two probes in a row could otherwise be given the same one.
+     * A free loopback port, never the same twice in this JVM. The servers bind theirs only later, so it is taken
+     * below the kernel's ephemeral range (32768 and up by default): a port picked by the kernel (bind to 0) comes
+     * from that range, where any outgoing connection meanwhile (a starting server dialling its peers) could get it
+     * as its local port and make the bind fail.
      */
     public static int freePort() {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0)) {
-                s.setReuseAddress(true);
-                if (HANDED_OUT.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(BELOW_EPHEMERAL - LOWEST_PORT);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // in use: try another
             }
         }
+        throw new IllegalStateException("no free loopback port between " + LOWEST_PORT + " and " + BELOW_EPHEMERAL);
     }
 
     private FabricReplica startServer(String id, Map<String, String> peers) {
