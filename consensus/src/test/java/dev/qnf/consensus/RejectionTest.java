@@ -59,6 +59,7 @@ class RejectionTest {
             int rounds = 0;
             while (!refusalsLeaveTheLogAlone(cluster, via)) {
                 assertThat(++rounds).as("rounds spoiled by a leader change").isLessThan(5);
+                System.out.printf("RejectionTest: the term moved during round %d: running it again%n", rounds);
             }
         }
     }
