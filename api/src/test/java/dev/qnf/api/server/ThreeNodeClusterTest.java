@@ -43,9 +43,15 @@ class ThreeNodeClusterTest {
         }
     }
 
+    /** The leader as a running server sees it, asked again while an election leaves none known. */
     private ReplicaServers.Running leader() {
-        String id = new Http(servers.get(0).url()).get("/v1/cluster").json().get("leader").asText();
-        return servers.stream().filter(s -> s.config().id().equals(id)).findFirst().orElseThrow();
+        return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            ReplicaServers.Running asked = servers.stream().filter(ReplicaServers.Running::running).findFirst()
+                    .orElseThrow();
+            JsonNode id = new Http(asked.url()).get("/v1/cluster").json().get("leader");
+            return servers.stream().filter(s -> s.running() && id != null && s.config().id().equals(id.asText()))
+                    .findFirst();
+        }, java.util.Optional::isPresent).orElseThrow();
     }
 
     private ReplicaServers.Running follower() {
@@ -153,8 +159,9 @@ class ThreeNodeClusterTest {
                     .anyMatch(e -> e.key().equals("endpoint/fo/c1")));
         }
         ReplicaServers.Running restarted = leader;
-        // the stopped server is not ready while down; the others are
-        assertThat(new Http(survivor.url()).get("/readyz").status()).isEqualTo(200);
+        // the stopped server is not ready while down; the others are (once they agree on a leader again)
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> new Http(survivor.url()).get("/readyz").status() == 200);
         assertThat(restarted.running()).isFalse();
     }
 }

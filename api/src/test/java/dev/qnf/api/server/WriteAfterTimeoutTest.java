@@ -1,5 +1,6 @@
 package dev.qnf.api.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationRequest;
@@ -12,9 +13,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Regression for a bug the chaos suite found (a node agent under a kill-majority fault): the API answered 503 after
@@ -36,14 +39,20 @@ class WriteAfterTimeoutTest {
     @Test
     void aWriteAnswered503IsNotAppliedWhenTheClusterComesBack() throws Exception {
         servers = ReplicaServers.cluster("late", 3, Duration.ofSeconds(2));
-        String leaderId = new Http(servers.get(0).url()).get("/v1/cluster").json().get("leader").asText();
-        ReplicaServers.Running leader = servers.stream().filter(s -> s.config().id().equals(leaderId)).findFirst()
-                .orElseThrow();
+        try (QnfClient setup = QnfClient.connect(servers.stream().map(ReplicaServers.Running::url)
+                .toArray(String[]::new))) {
+            setup.createNetwork(NetworkRequest.of("late", "10.60.0.0/24"));
+        }
+        // the roles as late as possible before the stops: a leader that moved to "through" in between would take
+        // the write into its log alone, and could rightly commit it once the others were back
+        ReplicaServers.Running leader = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            JsonNode id = new Http(servers.get(0).url()).get("/v1/cluster").json().get("leader");
+            return servers.stream().filter(s -> id != null && s.config().id().equals(id.asText())).findFirst();
+        }, Optional::isPresent).orElseThrow();
         List<ReplicaServers.Running> followers = servers.stream().filter(s -> s != leader).toList();
         ReplicaServers.Running through = followers.get(0);
         ReplicaServers.Running other = followers.get(1);
         QnfClient client = QnfClient.connect(List.of(java.net.URI.create(through.url())), Duration.ofSeconds(10));
-        client.createNetwork(NetworkRequest.of("late", "10.60.0.0/24"));
 
         // no quorum: the follower left cannot find a leader, and nothing reaches any log. The other follower goes
         // first: stopping the leader first let the two followers elect one of themselves in between (on a loaded
