@@ -59,7 +59,7 @@ class PortGuardDataPathTest {
     static final String NOBODY = "02:00:00:00:00:99";
     static final int UDP = 5300;
     static final int TCP = 8080;
-    static final Duration PATIENT = Duration.ofSeconds(10);
+    static final Duration PATIENT = Duration.ofSeconds(30);
     static final int GRACE_MILLIS = 300;
 
     /** The network open (one identity, nothing isolated), so only anti-spoofing can stop a packet. */
