@@ -11,7 +11,6 @@ import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -31,6 +31,8 @@ import static org.awaitility.Awaitility.await;
  */
 public final class TestControlPlane implements AutoCloseable {
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    private static final int LOWEST_PORT = 20000;
+    private static final int BELOW_EPHEMERAL = 32768;
 
     private final Path dir;
     private final int raftPort;
@@ -116,18 +118,23 @@ public final class TestControlPlane implements AutoCloseable {
     }
 
     /**
-     * A free port, never the same twice in this JVM: the kernel picks a random free port for each probe, and the
-     * server binds its ports only later, so the Raft and API probes could otherwise be given the same one.
+     * A free loopback port, never the same twice in this JVM. The server binds its ports only later (and again
+     * after a restart), so it is taken below the kernel's ephemeral range (32768 and up by default): a port picked
+     * by the kernel (bind to 0) comes from that range, where an outgoing connection meanwhile (an agent dialling the
+     * control plane) could get it as its local port and make the bind fail.
      */
     private static int freePort() {
-        while (true) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                if (HANDED_OUT.add(s.getLocalPort())) {
-                    return s.getLocalPort();
-                }
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(BELOW_EPHEMERAL - LOWEST_PORT);
+            if (!HANDED_OUT.add(port)) {
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return port;
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                // in use: try another
             }
         }
+        throw new IllegalStateException("no free loopback port between " + LOWEST_PORT + " and " + BELOW_EPHEMERAL);
     }
 }
