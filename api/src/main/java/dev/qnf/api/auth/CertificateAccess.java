@@ -24,7 +24,8 @@ import java.util.Set;
  * <p>The handshake checks the certificate once, but a connection (HTTP/1.1 keep-alive, HTTP/2) outlives it, so every
  * request checks again what can change since: the certificate's end of validity (a date comparison, no
  * cryptography: the chain was verified at the handshake and a certificate cannot change within a session) and the
- * revocation of the node or user it names ({@link RevokedCertificates}). Open streams run the same check every second ({@link OpenCallRecheck}).
+ * revocation of the node or user it names ({@link RevokedCertificates}). Open streams run the same check every
+ * second ({@link OpenCallRecheck}).
  */
 public final class CertificateAccess implements AccessControl {
     /** The revocation of a node's or user's identity, if any, from this server's applied replicated state. */
