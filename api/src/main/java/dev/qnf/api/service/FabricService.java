@@ -260,10 +260,6 @@ public final class FabricService {
         return read(false, image -> RevokedCertificates.of(image, id)).thenApply(Versioned::value);
     }
 
-    public CompletableFuture<Versioned<List<Revocation>>> revocations(boolean stale) {
-        return read(stale, image -> List.copyOf(image.revocations()));
-    }
-
     // ------------------------------------------------------------------ CA rotation
 
     /** Records a rotation a server holding the current CA key prepared (see {@link CaRotations}). */
