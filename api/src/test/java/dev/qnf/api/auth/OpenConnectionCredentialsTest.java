@@ -61,7 +61,7 @@ class OpenConnectionCredentialsTest {
      */
     private static final Duration SHORT_LIFETIME = Duration.ofSeconds(25);
     /** The recheck runs every second; the rest is slack for a loaded CI machine. */
-    private static final Duration PROMPTLY = Duration.ofSeconds(10);
+    private static final Duration PROMPTLY = Duration.ofSeconds(30);
 
     @RegisterExtension
     static final SecureClusterExtension cluster = SecureClusterExtension.ready();
