@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.pki.CaPin;
 import dev.qnf.api.pki.ClusterPki;
@@ -33,7 +34,7 @@ class CaCliTest {
 
     @Test
     void rotateRenewAndRetireFromTheCommandLine() throws Exception {
-        int base = Ports.freeBase(2);
+        int base = FreePorts.base(2);
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "rot.qnf");
         String pinA = CaPin.of(pki.ca().certificate());
         try (QnfServer server = QnfServer.start(ServerConfig.of("rot", dir.resolve("data"), "127.0.0.1:" + (base + 1),

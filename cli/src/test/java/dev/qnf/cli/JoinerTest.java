@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class JoinerTest {
 
     @Test
     void retriesUntilTheServerItJoinsThroughAnswers() throws Exception {
-        int port = Ports.freeBase(1) + 1;
+        int port = FreePorts.base(1) + 1;
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         CompletableFuture<Boolean> added = Joiner.start(URI.create("http://127.0.0.1:" + port), null, "n4", "10.0.0.4:7411",
                 new PrintStream(log, true, StandardCharsets.UTF_8), Duration.ofMillis(100), Duration.ofMillis(400));
@@ -63,7 +64,7 @@ class JoinerTest {
 
     @Test
     void aRefusalEndsTheAttempts() throws Exception {
-        int port = Ports.freeBase(1) + 1;
+        int port = FreePorts.base(1) + 1;
         fake = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
         fake.createContext("/v1/cluster/members", exchange -> {
             byte[] answer = "{\"code\":\"ALREADY_EXISTS\",\"message\":\"member n4 already exists at 10.9.9.9:7411\"}"

@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.QnfApiException;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationList;
@@ -68,7 +69,7 @@ class LeaderCrashTest {
 
     @Test
     void acknowledgedAllocationsSurviveKillingTheLeader() throws Exception {
-        DevCluster cluster = DevCluster.plan(dir, 3, Ports.freeBase(20));
+        DevCluster cluster = DevCluster.plan(dir, 3, FreePorts.base(20));
         Map<String, Process> byId = new HashMap<>();
         for (DevCluster.Started s : cluster.start()) {
             processes.add(s.process());

@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.NetworkRequest;
@@ -38,7 +39,7 @@ class PolicyCliTest {
     /** What one command printed, and its exit code. */
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        int base = Ports.freeBase(2);
+        int base = FreePorts.base(2);
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "pol.qnf");
         server = QnfServer.start(ServerConfig.of("pol", dir.resolve("data"), "127.0.0.1:" + (base + 1),
                 "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("pol", dir.resolve("server-tls"),

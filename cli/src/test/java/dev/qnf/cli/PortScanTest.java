@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import dev.qnf.agent.metrics.MetricsServer;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.pki.ClusterPki;
@@ -53,7 +54,7 @@ class PortScanTest {
     void noServerPortAnswersPlaintextOrAStrangerExceptTheJoinPortsJoinRoutes() throws Exception {
         Set<Integer> before = ListeningSockets.tcpPorts();
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), ClusterPki.DEFAULT_TRUST_DOMAIN);
-        int base = Ports.freeBase(9);
+        int base = FreePorts.base(9);
         StringBuilder peers = new StringBuilder();
         for (int i = 1; i <= 3; i++) {
             peers.append(i > 1 ? "," : "").append("s").append(i).append("=127.0.0.1:").append(base + i);

@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.pki.CertificateAuthority;
 import dev.qnf.api.pki.ClusterPki;
@@ -38,7 +39,7 @@ class RevokeCliTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        int base = Ports.freeBase(2);
+        int base = FreePorts.base(2);
         pki = ClusterPki.create(dir.resolve("ca"), "rev.qnf");
         server = QnfServer.start(ServerConfig.of("rev", dir.resolve("data"), "127.0.0.1:" + (base + 1),
                 "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("rev", dir.resolve("server-tls"),

@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.Joiner;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.ClusterView;
@@ -76,7 +77,7 @@ class ServerTokenJoinTest {
 
     /** {@code qnf server --id ID ...more} on fresh ports, with a join port, in this JVM. */
     ServerCommand.Running start(String id, String... more) throws Exception {
-        return start(id, Ports.freeBase(3), more);
+        return start(id, FreePorts.base(3), more);
     }
 
     /** The same on the ports base+1 (Raft), base+2 (API), base+3 (join port): a restart uses its old ones. */
@@ -111,7 +112,7 @@ class ServerTokenJoinTest {
     void serversJoinWithTokensAloneAndTheClusterGrowsToThreeVotersThatAcceptWrites() throws Exception {
         // a node token offered by a server is refused and stays unspent (a node can still use it)
         TokenCreated nodeToken = token("node");
-        int base = Ports.freeBase(2);
+        int base = FreePorts.base(2);
         QnfRun refused = qnfServer("--id", "wrong", "--data", dir.resolve("wrong").toString(),
                 "--raft", "127.0.0.1:" + (base + 1), "--api", "127.0.0.1:" + (base + 2),
                 "--join", joinUrl(first), "--token", nodeToken.token(), "--ca-hash", pin);
@@ -120,7 +121,7 @@ class ServerTokenJoinTest {
         assertThat(dir.resolve("wrong/pki/ca/ca.key")).doesNotExist();
 
         TokenCreated t2 = token("server");
-        int s2Ports = Ports.freeBase(3);
+        int s2Ports = FreePorts.base(3);
         String[] s2Args = {"--join", joinUrl(first), "--token", t2.token(), "--ca-hash", pin};
         ServerCommand.Running s2 = start("s2", s2Ports, s2Args);
         TokenCreated t3 = token("server");
@@ -180,7 +181,7 @@ class ServerTokenJoinTest {
 
     @Test
     void missingOptionsAndAWrongPinAreClearErrors() {
-        int base = Ports.freeBase(2);
+        int base = FreePorts.base(2);
         String[] common = {"--id", "x1", "--data", dir.resolve("x1").toString(), "--raft", "127.0.0.1:" + (base + 1),
                 "--api", "127.0.0.1:" + (base + 2)};
         QnfRun noPin = qnfServer(concat(common, "--join", joinUrl(first), "--token", "abcdef.0123456789abcdef"));

@@ -1,5 +1,6 @@
 package dev.qnf.cli;
 
+import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.Joiner;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NodeRequest;
@@ -39,7 +40,7 @@ class TokenCliTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        int base = Ports.freeBase(3);
+        int base = FreePorts.base(3);
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "tok.qnf");
         server = QnfServer.start(ServerConfig.of("tok", dir.resolve("data"), "127.0.0.1:" + (base + 1),
                 "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("tok", dir.resolve("server-tls"),

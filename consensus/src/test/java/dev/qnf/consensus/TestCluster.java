@@ -1,12 +1,12 @@
 package dev.qnf.consensus;
 
+import dev.qnf.testing.FreePorts;
+
 import dev.qnf.consensus.raft.RaftTuning;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,9 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 
 import static org.awaitility.Awaitility.await;
 
@@ -28,9 +25,6 @@ import static org.awaitility.Awaitility.await;
 public final class TestCluster implements AutoCloseable {
     public static final Duration ELECTION_MIN = Duration.ofSeconds(1);
     public static final Duration ELECTION_MAX = Duration.ofMillis(1600);
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-    private static final int LOWEST_PORT = 20000;
-    private static final int BELOW_EPHEMERAL = 32768;
 
     private final Path root;
     private final RaftTuning tuning;
@@ -90,7 +84,7 @@ public final class TestCluster implements AutoCloseable {
             TestCluster c = new TestCluster(root, tuning, snapshotThreshold, eventRetention, meters);
             for (int i = 1; i <= n; i++) {
                 String id = "s" + i;
-                c.addresses.put(id, "127.0.0.1:" + freePort());
+                c.addresses.put(id, "127.0.0.1:" + FreePorts.one());
                 c.initialPeers.put(id, c.addresses.get(id));
             }
             try {
@@ -104,27 +98,6 @@ public final class TestCluster implements AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    /**
-     * A free loopback port, never the same twice in this JVM. The servers bind theirs only later, so it is taken
-     * below the kernel's ephemeral range (32768 and up by default): a port picked by the kernel (bind to 0) comes
-     * from that range, where any outgoing connection meanwhile (a starting server dialling its peers) could get it
-     * as its local port and make the bind fail.
-     */
-    public static int freePort() {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(BELOW_EPHEMERAL - LOWEST_PORT);
-            if (!HANDED_OUT.add(port)) {
-                continue;
-            }
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException e) {
-                // in use: try another
-            }
-        }
-        throw new IllegalStateException("no free loopback port between " + LOWEST_PORT + " and " + BELOW_EPHEMERAL);
     }
 
     private FabricReplica startServer(String id, Map<String, String> peers) {
@@ -146,7 +119,7 @@ public final class TestCluster implements AutoCloseable {
 
     /** Starts a new server that knows no peers and waits to be added. */
     public FabricReplica startJoiner(String id) {
-        addresses.put(id, "127.0.0.1:" + freePort());
+        addresses.put(id, "127.0.0.1:" + FreePorts.one());
         return startServer(id, Map.of());
     }
 

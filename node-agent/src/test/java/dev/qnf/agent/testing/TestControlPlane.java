@@ -1,5 +1,7 @@
 package dev.qnf.agent.testing;
 
+import dev.qnf.testing.FreePorts;
+
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.json.PolicyFile;
@@ -10,17 +12,11 @@ import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.server.QnfServer;
 import dev.qnf.api.server.ServerConfig;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -30,9 +26,6 @@ import static org.awaitility.Awaitility.await;
  * on the same data dir and ports, to test fail static.
  */
 public final class TestControlPlane implements AutoCloseable {
-    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
-    private static final int LOWEST_PORT = 20000;
-    private static final int BELOW_EPHEMERAL = 32768;
 
     private final Path dir;
     private final int raftPort;
@@ -45,8 +38,8 @@ public final class TestControlPlane implements AutoCloseable {
 
     private TestControlPlane(Path dir) {
         this.dir = dir;
-        this.raftPort = freePort();
-        this.apiPort = freePort();
+        this.raftPort = FreePorts.one();
+        this.apiPort = FreePorts.one();
         this.pki = ClusterPki.create(dir.resolve("ca"), "agent-test.qnf");
         this.client = QnfClient.connect(pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")), url());
     }
@@ -117,24 +110,4 @@ public final class TestControlPlane implements AutoCloseable {
         client.close();
     }
 
-    /**
-     * A free loopback port, never the same twice in this JVM. The server binds its ports only later (and again
-     * after a restart), so it is taken below the kernel's ephemeral range (32768 and up by default): a port picked
-     * by the kernel (bind to 0) comes from that range, where an outgoing connection meanwhile (an agent dialling the
-     * control plane) could get it as its local port and make the bind fail.
-     */
-    private static int freePort() {
-        for (int attempt = 0; attempt < 1000; attempt++) {
-            int port = LOWEST_PORT + ThreadLocalRandom.current().nextInt(BELOW_EPHEMERAL - LOWEST_PORT);
-            if (!HANDED_OUT.add(port)) {
-                continue;
-            }
-            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-                return port;
-            } catch (IOException e) {
-                // in use: try another
-            }
-        }
-        throw new IllegalStateException("no free loopback port between " + LOWEST_PORT + " and " + BELOW_EPHEMERAL);
-    }
 }
