@@ -14,7 +14,6 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * The enforcement plan: what the kernel side needs of the replicated policy model, and nothing of its details.
@@ -32,9 +31,6 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
                          SortedSet<Integer> isolatedEgress, SortedSet<Integer> isolatedIngress) {
     /** No rules, nobody isolated: every network open inside, as before policies existed. */
     public static final PolicyPlan OPEN = new PolicyPlan(new TreeMap<>(), List.of(), new TreeSet<>(), new TreeSet<>());
-
-    /** Policy names become nft object names; anything else is replaced by a digest. */
-    private static final Pattern POLICY_NAME = Pattern.compile("[A-Za-z0-9_./-]{1,200}");
 
     public enum Direction {
         EGRESS("out"), INGRESS("in");
@@ -183,7 +179,7 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
 
     /** The nft-safe key of a policy name, for its chains and counters (letters, digits and {@code _./-} are kept; other names become a digest). */
     static String key(String policy) {
-        if (POLICY_NAME.matcher(policy).matches()) {
+        if (nftSafe(policy)) {
             return policy;
         }
         try {
@@ -193,6 +189,25 @@ public record PolicyPlan(SortedMap<Integer, SortedSet<IpAddress>> identities, Li
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Whether a policy name is an nft object name as it is: 1 to 200 of letters, digits and {@code _./-}. A loop, not
+     * a regex: it runs for every plan rule on every change.
+     */
+    private static boolean nftSafe(String policy) {
+        int n = policy.length();
+        if (n == 0 || n > 200) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = policy.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.'
+                    || c == '/' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkIdentity(int id) {

@@ -18,8 +18,6 @@ import org.pcollections.TreePSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -41,7 +39,7 @@ import java.util.Set;
  */
 final class AddressBook {
     static final AddressBook EMPTY = new AddressBook(null, HashTreePMap.empty(), HashTreePMap.empty(),
-            HashTreePMap.empty(), HashTreePMap.empty(), Map.of(), HashTreePMap.empty(), TreePMap.empty(), Map.of());
+            HashTreePMap.empty(), HashTreePMap.empty(), LocalIdentities.EMPTY, HashTreePMap.empty(), TreePMap.empty());
 
     /** The view's identity map this book resolved labels against (compared by reference). */
     private final PMap<Long, Identity> source;
@@ -53,29 +51,25 @@ final class AddressBook {
     private final PMap<IpAddress, PSortedMap<String, String>> claims;
     /** Identity key → addresses claimed under it, to find what an identity that comes or goes decides. */
     private final PMap<String, PSet<IpAddress>> byClaimKey;
-    /** Address → identity claimed by local endpoints (they win); rebuilt whole each time (they are few). */
-    private final Map<IpAddress, Integer> localClaims;
+    /** This host's endpoints, their identities and the addresses they claim (they win). */
+    private final LocalIdentities local;
     /** Address → the identity it holds. */
     private final PMap<IpAddress, Integer> holder;
     /** Identity → the addresses holding it: the plan's {@code identities}. */
     private final PSortedMap<Integer, PSortedSet<IpAddress>> identities;
-    /** Local endpoint (by object, from the last build) → its identity key. */
-    private final Map<Endpoint, String> localKeys;
 
     private AddressBook(PMap<Long, Identity> source, PMap<String, Identity> byKey,
                         PMap<String, PMap<String, Endpoint>> seen, PMap<IpAddress, PSortedMap<String, String>> claims,
-                        PMap<String, PSet<IpAddress>> byClaimKey, Map<IpAddress, Integer> localClaims,
-                        PMap<IpAddress, Integer> holder, PSortedMap<Integer, PSortedSet<IpAddress>> identities,
-                        Map<Endpoint, String> localKeys) {
+                        PMap<String, PSet<IpAddress>> byClaimKey, LocalIdentities local,
+                        PMap<IpAddress, Integer> holder, PSortedMap<Integer, PSortedSet<IpAddress>> identities) {
         this.source = source;
         this.byKey = byKey;
         this.seen = seen;
         this.claims = claims;
         this.byClaimKey = byClaimKey;
-        this.localClaims = localClaims;
+        this.local = local;
         this.holder = holder;
         this.identities = identities;
-        this.localKeys = localKeys;
     }
 
     /** Identity → addresses, every endpoint of the fabric that has an identity (and local ones that have none). */
@@ -83,10 +77,9 @@ final class AddressBook {
         return identities;
     }
 
-    /** The identity of a local endpoint's labels; null when the view has none yet. */
-    Identity identityOf(Endpoint local) {
-        String k = localKeys.get(local);
-        return byKey.get(k != null ? k : key(local));
+    /** This host's endpoints with their identities, as of the last update. */
+    LocalIdentities local() {
+        return local;
     }
 
     /** This book updated to a view and this host's endpoints. */
@@ -117,8 +110,7 @@ final class AddressBook {
         PMap<String, PMap<String, Endpoint>> seen;
         PMap<IpAddress, PSortedMap<String, String>> claims;
         PMap<String, PSet<IpAddress>> byClaimKey;
-        Map<IpAddress, Integer> localClaims;
-        Map<Endpoint, String> localKeys;
+        LocalIdentities local;
         final Set<IpAddress> affected = new HashSet<>();
 
         Update(AddressBook from) {
@@ -127,8 +119,7 @@ final class AddressBook {
             seen = from.seen;
             claims = from.claims;
             byClaimKey = from.byClaimKey;
-            localClaims = from.localClaims;
-            localKeys = from.localKeys;
+            local = from.local;
         }
 
         /** New identity map: the addresses claimed under keys whose identity changed are decided again. */
@@ -146,8 +137,7 @@ final class AddressBook {
             for (String k : changed) {
                 affected.addAll(byClaimKey.getOrDefault(k, HashTreePSet.empty()));
             }
-            // local endpoints are all decided again below, against the new identities
-            affected.addAll(localClaims.keySet());
+            // local endpoints are decided again below against the new map (another object: built whole, compared)
         }
 
         /** One network's endpoints now: walked against what was seen only if the map is another object. */
@@ -190,27 +180,9 @@ final class AddressBook {
             }
         }
 
-        /** Local endpoints are few: their claims are rebuilt and compared with the last ones. */
-        void local(Collection<Endpoint> local) {
-            Map<Endpoint, String> keys = new IdentityHashMap<>();
-            Map<IpAddress, Integer> next = new LinkedHashMap<>();
-            for (Endpoint e : local) {
-                String k = localKeys.get(e);
-                keys.put(e, k != null ? k : (k = key(e)));
-                Identity i = byKey.get(k);
-                int id = i == null ? PolicyPlanBuilder.UNKNOWN : PolicyPlanBuilder.number(i);
-                for (IpAddress a : addresses(e)) {
-                    next.put(a, id);
-                }
-            }
-            next.forEach((a, id) -> {
-                if (!id.equals(localClaims.get(a))) {
-                    affected.add(a);
-                }
-            });
-            localClaims.keySet().stream().filter(a -> !next.containsKey(a)).forEach(affected::add);
-            localClaims = java.util.Collections.unmodifiableMap(next);
-            localKeys = keys;
+        /** This host's endpoints: derived from the last ones by what changed (see {@link LocalIdentities}). */
+        void local(Collection<Endpoint> endpoints) {
+            local = local.update(endpoints, byKey, affected);
         }
 
         AddressBook finish(PMap<Long, Identity> source) {
@@ -233,13 +205,12 @@ final class AddressBook {
                     holder = holder.minus(a);
                 }
             }
-            return new AddressBook(source, byKey, seen, claims, byClaimKey, localClaims, holder, identities,
-                    localKeys);
+            return new AddressBook(source, byKey, seen, claims, byClaimKey, local, holder, identities);
         }
 
         /** Local first; else the last view claim whose labels have an identity. */
         private Integer winner(IpAddress a) {
-            Integer mine = localClaims.get(a);
+            Integer mine = local.claims().get(a);
             if (mine != null) {
                 return mine;
             }
@@ -261,7 +232,7 @@ final class AddressBook {
         return e.network() + '\0' + e.id();
     }
 
-    private static IpAddress[] addresses(Endpoint e) {
+    static IpAddress[] addresses(Endpoint e) {
         return e.ip() == null ? (e.ip6() == null ? new IpAddress[0] : new IpAddress[]{e.ip6()})
                 : e.ip6() == null ? new IpAddress[]{e.ip()} : new IpAddress[]{e.ip(), e.ip6()};
     }

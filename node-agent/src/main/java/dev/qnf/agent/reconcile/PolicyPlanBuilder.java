@@ -22,11 +22,9 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -80,22 +78,11 @@ final class PolicyPlanBuilder {
         if (memo) {
             book = b;
         }
-        Map<String, Integer> localIds = new LinkedHashMap<>();
-        Map<Integer, Identity> localIdentities = new TreeMap<>();
-        boolean unknown = false;
-        for (Endpoint e : local) {
-            Identity i = b.identityOf(e);
-            int id = i == null ? UNKNOWN : number(i);
-            unknown |= i == null;
-            if (i != null) {
-                localIdentities.put(id, i);
-            }
-            localIds.put(RulesetBuilder.rulesetId(e), id);
-        }
-        Compiled c = memo ? compiled(model, localIdentities, unknown)
-                : compile(model, localIdentities, unknown, Map.of(), new IdentityHashMap<>());
+        LocalIdentities l = b.local();
+        Compiled c = memo ? compiled(model, l.identities(), l.unknown())
+                : compile(model, l.identities(), l.unknown(), Map.of(), new IdentityHashMap<>());
         return new Result(new PolicyPlan(identities(b), c.rules, new TreeSet<>(c.isolatedEgress),
-                new TreeSet<>(c.isolatedIngress)), localIds);
+                new TreeSet<>(c.isolatedIngress)), l.byRulesetId());
     }
 
     /** The book's persistent identity map as the plan's type (read-only either way). */
@@ -117,7 +104,7 @@ final class PolicyPlanBuilder {
         boolean sameInputs(FabricView.Policies m, Map<Integer, Identity> l, boolean u) {
             // the view shares its maps until they change, so identity is the cheap and exact test
             return model.policies() == m.policies() && model.identities() == m.identities()
-                    && model.defaults() == m.defaults() && unknown == u && local.equals(l);
+                    && model.defaults() == m.defaults() && unknown == u && (local == l || local.equals(l));
         }
     }
 
@@ -130,11 +117,13 @@ final class PolicyPlanBuilder {
         }
         Parts cached = parts;
         Map<Policy, PolicyPart> reusable = cached != null && cached.identities() == model.identities()
-                && cached.local().equals(localIdentities) ? cached.byPolicy() : Map.of();
+                && (cached.local() == localIdentities || cached.local().equals(localIdentities))
+                ? cached.byPolicy() : Map.of();
         Map<Policy, PolicyPart> byPolicy = new IdentityHashMap<>();
         Compiled c = compile(model, localIdentities, unknown, reusable, byPolicy);
-        parts = new Parts(model.identities(), Map.copyOf(localIdentities), byPolicy);
-        last = new Memo(model, Map.copyOf(localIdentities), unknown, c);
+        // LocalIdentities hands out immutable maps, the same object while the local identities are the same
+        parts = new Parts(model.identities(), localIdentities, byPolicy);
+        last = new Memo(model, localIdentities, unknown, c);
         return c;
     }
 

@@ -147,6 +147,10 @@ class PolicyLayoutTest {
     void oddPolicyNamesBecomeDigestsAndBadPlansAreRefused() {
         assertThat(PolicyPlan.key("ns/web-1.x")).isEqualTo("ns/web-1.x");
         assertThat(PolicyPlan.key("ns/we b\"")).matches("h-[0-9a-f]{16}");
+        assertThat(PolicyPlan.key("a_Z.9/-".repeat(28) + "abcd")).isEqualTo("a_Z.9/-".repeat(28) + "abcd");
+        assertThat(PolicyPlan.key("a".repeat(201))).matches("h-[0-9a-f]{16}");
+        assertThat(PolicyPlan.key("ns/caf\u00e9")).matches("h-[0-9a-f]{16}"); // ASCII letters only
+        assertThat(PolicyPlan.key("ns/a:b")).isNotEqualTo(PolicyPlan.key("ns/a;b")).matches("h-[0-9a-f]{16}");
         assertThatThrownBy(() -> PolicyPlan.of(Map.of(7, List.of(ip("10.1.0.2")), 8, List.of(ip("10.1.0.2"))),
                 List.of(), Set.of(), Set.of())).hasMessageContaining("10.1.0.2");
         assertThatThrownBy(() -> PolicyPlan.of(Map.of(0, List.of(ip("10.1.0.2"))), List.of(), Set.of(), Set.of()))

@@ -40,6 +40,7 @@ public final class RandomFabric {
     private final Map<String, AllocationView> endpoints = new TreeMap<>(); // "net/id" → allocation
     private final Map<String, Long> identities = new TreeMap<>();          // "net|labels" → id
     private final List<String> policies = new ArrayList<>();
+    private final List<AllocationView> removed = new ArrayList<>(); // deleted endpoints, some of them added again
     private long nextIdentity = 256;
     private int nextEndpoint;
     private boolean bPresent = true;
@@ -71,7 +72,7 @@ public final class RandomFabric {
         }
         if (dice < 35 && !endpoints.isEmpty()) {
             String key = pick(new ArrayList<>(endpoints.keySet()));
-            endpoints.remove(key);
+            removed.add(endpoints.remove(key));
             return send(WatchMessage.Event.DELETE, "endpoint/" + key, null);
         }
         if (dice < 50 && !endpoints.isEmpty()) {
@@ -84,9 +85,15 @@ public final class RandomFabric {
         if (dice < 57 && !endpoints.isEmpty()) {
             String key = pick(new ArrayList<>(endpoints.keySet()));
             AllocationView e = endpoints.get(key);
-            // sometimes onto an address another endpoint of the network holds: the view is briefly inconsistent
+            // sometimes onto an address another endpoint of the network holds: the view is briefly inconsistent;
+            // sometimes onto this node or away from it
+            String node = switch (random.nextInt(4)) {
+                case 0 -> NODE;
+                case 1 -> "elsewhere";
+                default -> e.node();
+            };
             AllocationView moved = new AllocationView(e.network(), e.endpoint(), address(e.network()),
-                    e.ip6() == null ? null : address6(e.network()), random.nextInt(3) == 0 ? NODE : e.node(),
+                    e.ip6() == null ? null : address6(e.network()), node,
                     e.containerId(), e.ifName(), e.mac(), e.labels(), null);
             return put(moved, "readdress");
         }
@@ -109,6 +116,12 @@ public final class RandomFabric {
     }
 
     private String addEndpoint() {
+        if (!removed.isEmpty() && random.nextInt(4) == 0) { // the same endpoint again, as after a release and re-ADD
+            AllocationView again = removed.remove(random.nextInt(removed.size()));
+            if (!endpoints.containsKey(again.network() + "/" + again.endpoint())) {
+                return put(again, "re-add");
+            }
+        }
         String net = random.nextInt(3) == 0 ? "b" : "a";
         String id = "e" + nextEndpoint++;
         String node = random.nextInt(3) == 0 ? "elsewhere" : NODE;
