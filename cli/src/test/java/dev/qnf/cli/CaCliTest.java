@@ -1,6 +1,5 @@
 package dev.qnf.cli;
 
-import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.pki.CaPin;
 import dev.qnf.api.pki.ClusterPki;
@@ -8,15 +7,12 @@ import dev.qnf.api.pki.Identity;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,12 +30,9 @@ class CaCliTest {
 
     @Test
     void rotateRenewAndRetireFromTheCommandLine() throws Exception {
-        int base = FreePorts.base(2);
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "rot.qnf");
         String pinA = CaPin.of(pki.ca().certificate());
-        try (QnfServer server = QnfServer.start(ServerConfig.of("rot", dir.resolve("data"), "127.0.0.1:" + (base + 1),
-                "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("rot", dir.resolve("server-tls"),
-                List.of("127.0.0.1", "localhost"))).withCa(pki.dir(), null))) {
+        try (QnfServer server = QnfServer.start(TlsServer.config("rot", dir, pki).withCa(pki.dir(), null))) {
             TlsFiles admin = pki.issueUser("admin", Role.ADMIN, dir.resolve("admin"));
             try (QnfClient c = QnfClient.connect(admin, server.apiUrl())) {
                 await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> c.readiness().ready());

@@ -1,13 +1,12 @@
 package dev.qnf.cli;
 
-import dev.qnf.testing.FreePorts;
 import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.json.AllocationRequest;
 import dev.qnf.api.json.NetworkRequest;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
+import dev.qnf.api.pki.TlsFiles;
 import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,14 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code qnf policy} and {@code qnf endpoint label} against a real single-server cluster (Raft and RocksDB in a temp
@@ -39,16 +34,13 @@ class PolicyCliTest {
     /** What one command printed, and its exit code. */
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
-        int base = FreePorts.base(2);
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "pol.qnf");
-        server = QnfServer.start(ServerConfig.of("pol", dir.resolve("data"), "127.0.0.1:" + (base + 1),
-                "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("pol", dir.resolve("server-tls"),
-                List.of("127.0.0.1", "localhost"))));
+        server = QnfServer.start(TlsServer.config("pol", dir, pki));
         url = server.apiUrl();
         adminTls = pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")).cert().getParent();
-        QnfClient qnf = QnfClient.connect(pki.issueUser("setup", Role.ADMIN, dir.resolve("setup")), url);
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
-        server.announced().get(60, TimeUnit.SECONDS);
+        TlsFiles setup = pki.issueUser("setup", Role.ADMIN, dir.resolve("setup"));
+        TlsServer.awaitReady(server, setup);
+        QnfClient qnf = QnfClient.connect(setup, url);
         qnf.createNetwork(new NetworkRequest("shop", "10.66.0.0/24", null, null, null, null, null, null, null, null,
                 null));
         for (String app : new String[]{"web", "api", "db"}) {

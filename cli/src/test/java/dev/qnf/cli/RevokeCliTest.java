@@ -1,12 +1,9 @@
 package dev.qnf.cli;
 
-import dev.qnf.testing.FreePorts;
-import dev.qnf.api.client.QnfClient;
 import dev.qnf.api.pki.CertificateAuthority;
 import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,9 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,17 +33,10 @@ class RevokeCliTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        int base = FreePorts.base(2);
         pki = ClusterPki.create(dir.resolve("ca"), "rev.qnf");
-        server = QnfServer.start(ServerConfig.of("rev", dir.resolve("data"), "127.0.0.1:" + (base + 1),
-                "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("rev", dir.resolve("server-tls"),
-                List.of("127.0.0.1", "localhost"))));
+        server = QnfServer.start(TlsServer.config("rev", dir, pki));
         adminTls = pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")).cert().getParent();
-        try (QnfClient qnf = QnfClient.connect(pki.issueUser("setup", Role.ADMIN, dir.resolve("setup")),
-                server.apiUrl())) {
-            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
-        }
-        server.announced().get(60, TimeUnit.SECONDS);
+        TlsServer.awaitReady(server, pki.issueUser("setup", Role.ADMIN, dir.resolve("setup")));
     }
 
     @AfterAll

@@ -8,7 +8,6 @@ import dev.qnf.api.pki.ClusterPki;
 import dev.qnf.api.pki.Role;
 import dev.qnf.api.pki.SpiffeId;
 import dev.qnf.api.server.QnfServer;
-import dev.qnf.api.server.ServerConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,15 +15,11 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code qnf token} against a real single server with a join port (what {@code qnf server --join-port} opens): the
@@ -40,15 +35,11 @@ class TokenCliTest {
     @BeforeAll
     void start(@TempDir Path dir) throws Exception {
         this.dir = dir;
-        int base = FreePorts.base(3);
         ClusterPki pki = ClusterPki.create(dir.resolve("ca"), "tok.qnf");
-        server = QnfServer.start(ServerConfig.of("tok", dir.resolve("data"), "127.0.0.1:" + (base + 1),
-                "127.0.0.1:" + (base + 2), Map.of(), false).withTls(pki.issueServer("tok", dir.resolve("server-tls"),
-                List.of("127.0.0.1", "localhost"))).withJoinPort("127.0.0.1:" + (base + 3), pki.dir()));
+        server = QnfServer.start(TlsServer.config("tok", dir, pki)
+                .withJoinPort("127.0.0.1:" + FreePorts.one(), pki.dir()));
         adminTls = pki.issueUser("admin", Role.ADMIN, dir.resolve("admin")).cert().getParent();
-        QnfClient qnf = QnfClient.connect(pki.issueUser("setup", Role.ADMIN, dir.resolve("setup")), server.apiUrl());
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> qnf.readiness().ready());
-        server.announced().get(60, TimeUnit.SECONDS);
+        TlsServer.awaitReady(server, pki.issueUser("setup", Role.ADMIN, dir.resolve("setup")));
     }
 
     @AfterAll
